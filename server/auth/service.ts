@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Config } from '../config';
+import type { Caller } from './caller';
+import type { CustomerRole, PartnerRole, TokenScope } from '../../contract/common';
+import { httpError } from '../http/errors';
+import { randomSecret, sha256, verifyPassword } from './credentials';
+import { createThrottle } from './throttle';
+import * as queries from './queries';
+
+export type AuthDeps = { db: Kysely<DB>; config: Config };
+
+// Five wrong passwords per account, or thirty per address, in fifteen minutes: then wait.
+const throttle = createThrottle({ windowMs: 15 * 60_000, limits: (key) => (key.startsWith('account:') ? 5 : 30) });
+
+export async function signIn(deps: AuthDeps, input: { email: string; password: string; ip: string }) {
+  const keys = [`account:${input.email}`, `address:${input.ip}`];
+  const wait = throttle.retryAfter(keys);
+  if (wait > 0) {
+    throw httpError(429, 'too_many_requests', `Too many failed sign-ins. Try again in ${wait} seconds.`, { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+  }
+  const user = await queries.findSignInUser(deps.db, input.email);
+  const valid = await verifyPassword(user?.password_hash ?? null, input.password);
+  if (!user || !valid || !user.active) {
+    throttle.fail(keys);
+    throw httpError(401, 'unauthenticated', user && valid ? 'This account is deactivated.' : 'The e-mail address or password is wrong.');
+  }
+  throttle.clear([`account:${input.email}`]);
+
+  // A new session id at every sign-in: a session id planted before sign-in is worthless after it.
+  const sessionSecret = randomSecret();
+  const csrfToken = randomSecret();
+  const now = new Date();
+  await deps.db.transaction().execute(async (trx) => {
+    await queries.insertSession(trx, {
+      idHash: sha256(sessionSecret),
+      partnerId: user.partner_id,
+      userId: user.id,
+      csrfToken,
+      expiresAt: new Date(now.getTime() + deps.config.SESSION_MAX_HOURS * 3_600_000).toISOString(),
+    });
+    await queries.recordSignIn(trx, { partnerId: user.partner_id, userId: user.id, at: now.toISOString() });
+    // A customer administrator's sign-in is the activity the partner watches (SPEC §2, no_recent_activity).
+    if (user.org_kind === 'customer') {
+      await trx
+        .insertInto('admin_sign_ins')
+        .values({ partner_id: user.partner_id, customer_id: user.org_id, email: user.email, at: now.toISOString() })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  });
+  return { sessionSecret, csrfToken };
+}
+
+export async function resolveSession(deps: AuthDeps, sessionSecret: string): Promise<Caller | null> {
+  const idHash = sha256(sessionSecret);
+  const row = await queries.findSessionCaller(deps.db, idHash);
+  if (!row || !row.active || !row.role) return null;
+  const now = Date.now();
+  const idleLimit = deps.config.SESSION_IDLE_MINUTES * 60_000;
+  if (Date.parse(row.expires_at) <= now || Date.parse(row.last_seen_at) + idleLimit <= now) {
+    await queries.deleteSession(deps.db, idHash);
+    return null;
+  }
+  // Refreshing last_seen_at at most once a minute keeps reads from turning into writes.
+  if (now - Date.parse(row.last_seen_at) > 60_000) await queries.touchSession(deps.db, idHash, new Date(now).toISOString());
+  return {
+    kind: 'user',
+    partnerId: row.partner_id,
+    userId: row.user_id,
+    orgId: row.org_id,
+    email: row.email,
+    name: row.display_name,
+    role: row.role as PartnerRole | CustomerRole,
+    session: { idHash, csrfToken: row.csrf_token },
+  };
+}
+
+export async function resolveToken(deps: AuthDeps, token: string): Promise<Caller | null> {
+  const row = await queries.findToken(deps.db, sha256(token));
+  if (!row || row.revoked_at) return null;
+  const now = Date.now();
+  if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000) {
+    await queries.touchToken(deps.db, { partnerId: row.partner_id, id: row.id, at: new Date(now).toISOString() });
+  }
+  return { kind: 'token', partnerId: row.partner_id, tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[] };
+}
+
+export async function signOut(deps: AuthDeps, caller: Caller, everywhere: boolean) {
+  if (caller.kind !== 'user') return;
+  if (everywhere) await queries.deleteUserSessions(deps.db, caller.partnerId, caller.userId);
+  else await queries.deleteSession(deps.db, caller.session.idHash);
+}
+
+export async function describeCaller(deps: AuthDeps, caller: Caller) {
+  const partner = await queries.findPartner(deps.db, caller.partnerId);
+  return {
+    user:
+      caller.kind === 'user'
+        ? { id: caller.userId, email: caller.email, name: caller.name, role: caller.role, orgId: caller.orgId }
+        : null,
+    token: caller.kind === 'token' ? { id: caller.tokenId, name: caller.name, scopes: caller.scopes } : null,
+    partner: partner ? { id: partner.id, name: partner.name, termsAcceptedAt: partner.terms_accepted_at } : null,
+    csrfToken: caller.kind === 'user' ? caller.session.csrfToken : null,
+  };
+}

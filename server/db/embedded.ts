@@ -1,0 +1,129 @@
+import { Worker } from 'node:worker_threads';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type EmbeddedServer = {
+  connectionString: string;
+  dump(file: string): Promise<void>;
+  stop(): Promise<void>;
+};
+
+type WorkerMessage =
+  | { type: 'ready'; address: string }
+  | { type: 'dumped' }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string };
+
+const dataDirectoryInUse = (message: string) => Object.assign(new Error(message), { code: 'DATA_DIR_IN_USE' });
+
+const workerUrl = new URL('./pglite-worker.mjs', import.meta.url);
+
+/**
+ * Starts PGlite in a worker thread. With `dataDir` it persists there, guarded by a lock file; without it the
+ * database lives in memory (tests), optionally loaded from a template made by `dump`.
+ */
+export async function startEmbeddedServer(options: { dataDir?: string; templateFile?: string }): Promise<EmbeddedServer> {
+  if (!options.dataDir) return spawnWorker({ templateFile: options.templateFile });
+
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const releaseLock = acquireLock(dataDir);
+  try {
+    const pgdata = join(dataDir, 'pgdata');
+    if (!existsSync(join(pgdata, 'PG_VERSION'))) await initialiseDataDirectory(dataDir, pgdata);
+    const server = await spawnWorker({ dataDir: pgdata });
+    return {
+      ...server,
+      async stop() {
+        await server.stop();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+// initdb runs into a scratch directory that is renamed only when complete, so a first start that is
+// interrupted half-way never leaves a broken data directory behind.
+async function initialiseDataDirectory(dataDir: string, pgdata: string): Promise<void> {
+  for (const entry of readdirSync(dataDir)) {
+    if (entry.startsWith('pgdata.partial-')) rmSync(join(dataDir, entry), { recursive: true, force: true });
+  }
+  rmSync(pgdata, { recursive: true, force: true });
+  const scratch = join(dataDir, `pgdata.partial-${process.pid}`);
+  mkdirSync(scratch);
+  const server = await spawnWorker({ dataDir: scratch });
+  await server.stop();
+  renameSync(scratch, pgdata);
+}
+
+function acquireLock(dataDir: string): () => void {
+  const lockFile = join(dataDir, 'partner-hub.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lockFile, 'utf8').trim());
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw dataDirectoryInUse(
+          `The data directory ${dataDir} is in use by another Partner Hub process (pid ${holder}). ` +
+            'Stop that process first, or set DATABASE_URL to use a PostgreSQL server.',
+        );
+      }
+      // The process that held the lock is gone: the lock is stale.
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw dataDirectoryInUse(`Could not lock the data directory ${dataDir}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function spawnWorker(workerData: { dataDir?: string; templateFile?: string }): Promise<EmbeddedServer> {
+  const worker = new Worker(workerUrl, { workerData });
+  let pending: { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void } | undefined;
+  const next = () =>
+    new Promise<WorkerMessage>((resolve, reject) => {
+      pending = { resolve, reject };
+    });
+  worker.on('message', (message: WorkerMessage) => {
+    const waiter = pending;
+    pending = undefined;
+    if (message.type === 'error') waiter?.reject(new Error(message.message));
+    else waiter?.resolve(message);
+  });
+  worker.on('error', (error) => pending?.reject(error));
+  worker.on('exit', (code) => pending?.reject(new Error(`The embedded database stopped (exit code ${code}).`)));
+
+  const ready = await next();
+  if (ready.type !== 'ready') throw new Error('The embedded database did not start.');
+  const [host, port] = ready.address.split(':');
+  return {
+    connectionString: `postgres://postgres@${host}:${port}/postgres?sslmode=disable`,
+    async dump(file) {
+      const done = next();
+      worker.postMessage({ type: 'dump', file });
+      await done;
+    },
+    async stop() {
+      const done = next();
+      worker.postMessage({ type: 'stop' });
+      await done.catch(() => undefined);
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import * as initial from './001_initial';
+
+// Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
+export const migrations: { version: string; sql: string }[] = [{ version: '001_initial', sql: initial.sql }];

@@ -1,0 +1,185 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// DATE columns come back as 'YYYY-MM-DD' strings and timestamptz as ISO strings (see database.ts).
+type Timestamp = ColumnType<string, string | undefined, string>;
+type NullableTimestamp = ColumnType<string | null, string | null | undefined, string | null>;
+
+export type OrganizationsTable = {
+  partner_id: string;
+  id: string;
+  kind: 'partner' | 'customer';
+  external_id: string | null;
+  name: string;
+  search_name: string;
+  country: string;
+  created_at: string;
+  tags: string[];
+  terms_version: string | null;
+  terms_accepted_at: NullableTimestamp;
+  terms_accepted_by: string | null;
+};
+
+export type UsersTable = {
+  partner_id: string;
+  id: string;
+  org_id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  role: string | null;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  last_sign_in_at: NullableTimestamp;
+};
+
+export type InvitationsTable = {
+  id: string;
+  email: string;
+  token_hash: string;
+  kind: 'partner' | 'customer_admin';
+  partner_id: string | null;
+  org_id: string | null;
+  created_at: Timestamp;
+  expires_at: string;
+  accepted_at: NullableTimestamp;
+};
+
+export type CustomerAssignmentsTable = {
+  partner_id: string;
+  user_id: string;
+  customer_id: string;
+  source: 'provisioned' | 'assigned';
+  created_at: Timestamp;
+};
+
+export type ExternalAdminsTable = {
+  partner_id: string;
+  customer_id: string;
+  email: string;
+  display_name: string;
+  added_at: Timestamp;
+};
+
+export type SubscriptionsTable = {
+  partner_id: string;
+  id: string;
+  customer_id: string | null;
+  kind: 'paid' | 'trial';
+  status: 'pending_setup' | 'active' | 'suspended' | 'cancelled';
+  start_date: string;
+  end_date: string;
+  auto_renew: boolean;
+  term_months: number;
+  extended_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type SubscriptionLinesTable = {
+  partner_id: string;
+  subscription_id: string;
+  product: string;
+  sku: string;
+  quantity: number;
+};
+
+export type OrdersTable = {
+  partner_id: string;
+  number: string;
+  type: 'new' | 'modify' | 'renewal' | 'cancel';
+  subscription_id: string;
+  customer_name: string;
+  search_name: string;
+  contact_email: string;
+  requested_start_date: string;
+  term_months: number;
+  auto_renew: boolean;
+  lines: ColumnType<OrderLine[], string, string>;
+  received_at: Timestamp;
+  set_up_at: NullableTimestamp;
+  set_up_by: string | null;
+};
+
+export type OrderLine = { product: string; sku: string; quantity: number };
+
+export type InvoicesTable = {
+  partner_id: string;
+  number: string;
+  subscription_id: string;
+  amount: ColumnType<number, number, number>;
+  currency: string;
+  period_start: string;
+  period_end: string;
+  due_date: string;
+  paid_at: NullableTimestamp;
+};
+
+export type LicenseUsageTable = {
+  partner_id: string;
+  subscription_id: string;
+  product: string;
+  date: string;
+  assigned: number;
+  used: number;
+  used90d: number;
+};
+
+export type AdminSignInsTable = {
+  partner_id: string;
+  customer_id: string;
+  email: string;
+  at: string;
+};
+
+export type SessionsTable = {
+  id_hash: string;
+  partner_id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: string;
+};
+
+export type ApiTokensTable = {
+  partner_id: string;
+  id: string;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+};
+
+export type AuditEventsTable = {
+  partner_id: string;
+  id: Generated<string>;
+  at: Timestamp;
+  actor_type: 'user' | 'token' | 'operator';
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  before: ColumnType<unknown, string | null, string | null>;
+  after: ColumnType<unknown, string | null, string | null>;
+};
+
+export type DB = {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  invitations: InvitationsTable;
+  customer_assignments: CustomerAssignmentsTable;
+  external_admins: ExternalAdminsTable;
+  subscriptions: SubscriptionsTable;
+  subscription_lines: SubscriptionLinesTable;
+  orders: OrdersTable;
+  invoices: InvoicesTable;
+  license_usage: LicenseUsageTable;
+  admin_sign_ins: AdminSignInsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+};

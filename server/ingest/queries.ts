@@ -1,0 +1,257 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+
+// Bulk upserts: one statement per table and batch, rows passed as arrays and unnested in SQL. An update only
+// happens when something differs, so importing the same document twice writes nothing the second time.
+
+export async function storedCustomerIds(db: Kysely<DB>, partnerId: string, externalIds: string[]) {
+  if (!externalIds.length) return new Map<string, string>();
+  const rows = await db
+    .selectFrom('organizations')
+    .select(['id', 'external_id'])
+    .where('partner_id', '=', partnerId)
+    .where('kind', '=', 'customer')
+    .where('external_id', 'in', externalIds)
+    .execute();
+  return new Map(rows.map((row) => [row.external_id as string, row.id]));
+}
+
+export async function storedSubscriptionIds(db: Kysely<DB>, partnerId: string, ids: string[]) {
+  if (!ids.length) return new Set<string>();
+  const { rows } = await sql<{ id: string }>`
+    select id from subscriptions where partner_id = ${partnerId} and id = any(${ids}::text[])`.execute(db);
+  return new Set(rows.map((row) => row.id));
+}
+
+export type CustomerInput = {
+  externalId: string;
+  name: string;
+  searchName: string;
+  country: string;
+  createdAt: string;
+  tags: string[];
+};
+
+export async function upsertCustomers(db: Kysely<DB>, partnerId: string, customers: CustomerInput[]) {
+  if (!customers.length) return new Map<string, string>();
+  const { rows } = await sql<{ id: string; external_id: string }>`
+    with input as (
+      select * from unnest(${customers.map((c) => c.externalId)}::text[], ${customers.map((c) => c.name)}::text[],
+                           ${customers.map((c) => c.searchName)}::text[], ${customers.map((c) => c.country)}::text[],
+                           ${customers.map((c) => c.createdAt)}::date[], ${customers.map((c) => JSON.stringify(c.tags))}::text[])
+        as t(external_id, name, search_name, country, created_at, tags)
+    ),
+    upserted as (
+      insert into organizations as o (partner_id, id, kind, external_id, name, search_name, country, created_at, tags)
+      select ${partnerId}, gen_random_uuid(), 'customer', external_id, name, search_name, country, created_at,
+             array(select jsonb_array_elements_text(tags::jsonb))
+      from input
+      on conflict (partner_id, external_id) do update
+        set name = excluded.name, search_name = excluded.search_name, country = excluded.country,
+            created_at = excluded.created_at, tags = excluded.tags
+        where (o.name, o.country, o.created_at, o.tags) is distinct from
+              (excluded.name, excluded.country, excluded.created_at, excluded.tags)
+      returning id, external_id
+    )
+    select id, external_id from upserted
+    union all
+    select o.id, o.external_id from organizations o join input i on i.external_id = o.external_id
+    where o.partner_id = ${partnerId}`.execute(db);
+  return new Map(rows.map((row) => [row.external_id, row.id]));
+}
+
+export async function upsertCustomerAdmins(
+  db: Kysely<DB>,
+  partnerId: string,
+  admins: { orgId: string; email: string; name: string }[],
+) {
+  if (!admins.length) return;
+  await sql`
+    insert into users as u (partner_id, id, org_id, email, display_name, role)
+    select ${partnerId}, gen_random_uuid(), org_id, email, name, 'customer_full_admin'
+    from unnest(${admins.map((a) => a.orgId)}::uuid[], ${admins.map((a) => a.email)}::text[], ${admins.map((a) => a.name)}::text[])
+      as t(org_id, email, name)
+    on conflict (partner_id, org_id, email) do update set display_name = excluded.display_name
+      where u.display_name is distinct from excluded.display_name`.execute(db);
+}
+
+export type SubscriptionInput = {
+  id: string;
+  customerId: string | null;
+  kind: string;
+  status: string;
+  startDate: string;
+  endDate: string;
+  autoRenew: boolean;
+  termMonths: number;
+  lines: { product: string; sku: string; quantity: number }[];
+};
+
+export async function upsertSubscriptions(db: Kysely<DB>, partnerId: string, subscriptions: SubscriptionInput[]) {
+  if (!subscriptions.length) return;
+  const column = <K extends keyof SubscriptionInput>(key: K) => subscriptions.map((s) => s[key]);
+  await sql`
+    insert into subscriptions as s (partner_id, id, customer_id, kind, status, start_date, end_date, auto_renew, term_months)
+    select ${partnerId}, * from unnest(${column('id')}::text[], ${column('customerId')}::uuid[], ${column('kind')}::text[],
+                                       ${column('status')}::text[], ${column('startDate')}::date[], ${column('endDate')}::date[],
+                                       ${column('autoRenew')}::boolean[], ${column('termMonths')}::int[])
+    on conflict (partner_id, id) do update
+      set customer_id = excluded.customer_id, kind = excluded.kind, status = excluded.status,
+          start_date = excluded.start_date, end_date = excluded.end_date, auto_renew = excluded.auto_renew,
+          term_months = excluded.term_months, updated_at = now()
+      where (s.customer_id, s.kind, s.status, s.start_date, s.end_date, s.auto_renew, s.term_months) is distinct from
+            (excluded.customer_id, excluded.kind, excluded.status, excluded.start_date, excluded.end_date,
+             excluded.auto_renew, excluded.term_months)`.execute(db);
+  await replaceLines(db, partnerId, subscriptions);
+}
+
+/** Sets each subscription's lines to exactly the given ones, touching only what differs. */
+export async function replaceLines(
+  db: Kysely<DB>,
+  partnerId: string,
+  subscriptions: { id: string; lines: { product: string; sku: string; quantity: number }[] }[],
+) {
+  const lines = subscriptions.flatMap((s) => mergeLines(s.lines).map((line) => ({ subscriptionId: s.id, ...line })));
+  await sql`
+    delete from subscription_lines l
+    where l.partner_id = ${partnerId} and l.subscription_id = any(${subscriptions.map((s) => s.id)}::text[])
+      and (l.subscription_id, l.product, l.sku) not in (
+        select * from unnest(${lines.map((l) => l.subscriptionId)}::text[], ${lines.map((l) => l.product)}::text[], ${lines.map((l) => l.sku)}::text[]))`.execute(db);
+  await upsertLines(db, partnerId, lines);
+}
+
+export async function upsertLines(
+  db: Kysely<DB>,
+  partnerId: string,
+  lines: { subscriptionId: string; product: string; sku: string; quantity: number }[],
+) {
+  if (!lines.length) return;
+  await sql`
+    insert into subscription_lines as l (partner_id, subscription_id, product, sku, quantity)
+    select ${partnerId}, * from unnest(${lines.map((l) => l.subscriptionId)}::text[], ${lines.map((l) => l.product)}::text[],
+                                       ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[])
+    on conflict (partner_id, subscription_id, product, sku) do update set quantity = excluded.quantity
+      where l.quantity <> excluded.quantity`.execute(db);
+}
+
+/** Two lines with the same product and SKU are one line with their quantities added. */
+function mergeLines(lines: { product: string; sku: string; quantity: number }[]) {
+  const merged = new Map<string, { product: string; sku: string; quantity: number }>();
+  for (const line of lines) {
+    const key = `${line.product}\u0000${line.sku}`;
+    const existing = merged.get(key);
+    merged.set(key, { ...line, quantity: (existing?.quantity ?? 0) + line.quantity });
+  }
+  return [...merged.values()];
+}
+
+export type OrderInput = {
+  number: string;
+  type: string;
+  subscriptionId: string;
+  customerName: string;
+  searchName: string;
+  contactEmail: string;
+  requestedStartDate: string;
+  termMonths: number;
+  autoRenew: boolean;
+  lines: { product: string; sku: string; quantity: number }[];
+};
+
+/** Upserts orders and answers the numbers that were new: only those have effects on subscriptions. */
+export async function upsertOrders(db: Kysely<DB>, partnerId: string, orders: OrderInput[]): Promise<Set<string>> {
+  if (!orders.length) return new Set();
+  const column = <K extends keyof OrderInput>(key: K) => orders.map((o) => o[key]);
+  const { rows } = await sql<{ number: string; inserted: boolean }>`
+    insert into orders as o (partner_id, number, type, subscription_id, customer_name, search_name, contact_email,
+                             requested_start_date, term_months, auto_renew, lines)
+    select ${partnerId}, number, type, subscription_id, customer_name, search_name, contact_email, requested_start_date,
+           term_months, auto_renew, lines::jsonb
+    from unnest(${column('number')}::text[], ${column('type')}::text[], ${column('subscriptionId')}::text[],
+                ${column('customerName')}::text[], ${column('searchName')}::text[], ${column('contactEmail')}::text[],
+                ${column('requestedStartDate')}::date[], ${column('termMonths')}::int[], ${column('autoRenew')}::boolean[],
+                ${orders.map((o) => JSON.stringify(o.lines))}::text[])
+      as t(number, type, subscription_id, customer_name, search_name, contact_email, requested_start_date, term_months, auto_renew, lines)
+    on conflict (partner_id, number) do update
+      set type = excluded.type, subscription_id = excluded.subscription_id, customer_name = excluded.customer_name,
+          search_name = excluded.search_name, contact_email = excluded.contact_email,
+          requested_start_date = excluded.requested_start_date, term_months = excluded.term_months,
+          auto_renew = excluded.auto_renew, lines = excluded.lines
+      where (o.type, o.subscription_id, o.customer_name, o.contact_email, o.requested_start_date, o.term_months, o.auto_renew, o.lines)
+            is distinct from (excluded.type, excluded.subscription_id, excluded.customer_name, excluded.contact_email,
+                              excluded.requested_start_date, excluded.term_months, excluded.auto_renew, excluded.lines)
+    returning number, (xmax = 0) as inserted`.execute(db);
+  return new Set(rows.filter((row) => row.inserted).map((row) => row.number));
+}
+
+export async function extendSubscription(db: Kysely<DB>, partnerId: string, subscriptionId: string, months: number) {
+  await sql`update subscriptions set end_date = (end_date + make_interval(months => ${months}::int))::date, updated_at = now()
+            where partner_id = ${partnerId} and id = ${subscriptionId}`.execute(db);
+}
+
+export async function cancelSubscription(db: Kysely<DB>, partnerId: string, subscriptionId: string) {
+  await sql`update subscriptions set status = 'cancelled', updated_at = now()
+            where partner_id = ${partnerId} and id = ${subscriptionId} and status <> 'cancelled'`.execute(db);
+}
+
+export type InvoiceInput = {
+  number: string;
+  subscriptionId: string;
+  amount: number;
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  dueDate: string;
+  paidAt: string | null;
+};
+
+export async function upsertInvoices(db: Kysely<DB>, partnerId: string, invoices: InvoiceInput[]) {
+  if (!invoices.length) return;
+  const column = <K extends keyof InvoiceInput>(key: K) => invoices.map((i) => i[key]);
+  await sql`
+    insert into invoices as i (partner_id, number, subscription_id, amount, currency, period_start, period_end, due_date, paid_at)
+    select ${partnerId}, * from unnest(${column('number')}::text[], ${column('subscriptionId')}::text[], ${column('amount')}::numeric[],
+                                       ${column('currency')}::text[], ${column('periodStart')}::date[], ${column('periodEnd')}::date[],
+                                       ${column('dueDate')}::date[], ${column('paidAt')}::timestamptz[])
+    on conflict (partner_id, number) do update
+      set subscription_id = excluded.subscription_id, amount = excluded.amount, currency = excluded.currency,
+          period_start = excluded.period_start, period_end = excluded.period_end, due_date = excluded.due_date,
+          paid_at = excluded.paid_at
+      where (i.subscription_id, i.amount, i.currency, i.period_start, i.period_end, i.due_date, i.paid_at) is distinct from
+            (excluded.subscription_id, excluded.amount, excluded.currency, excluded.period_start, excluded.period_end,
+             excluded.due_date, excluded.paid_at)`.execute(db);
+}
+
+export type UsageInput = {
+  subscriptionId: string;
+  product: string;
+  date: string;
+  assigned: number;
+  used: number;
+  used90d: number;
+};
+
+export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
+  if (!usage.length) return;
+  const column = <K extends keyof UsageInput>(key: K) => usage.map((u) => u[key]);
+  await sql`
+    insert into license_usage as u (partner_id, subscription_id, product, date, assigned, used, used90d)
+    select ${partnerId}, * from unnest(${column('subscriptionId')}::text[], ${column('product')}::text[], ${column('date')}::date[],
+                                       ${column('assigned')}::int[], ${column('used')}::int[], ${column('used90d')}::int[])
+    on conflict (partner_id, subscription_id, product, date) do update
+      set assigned = excluded.assigned, used = excluded.used, used90d = excluded.used90d
+      where (u.assigned, u.used, u.used90d) is distinct from (excluded.assigned, excluded.used, excluded.used90d)`.execute(db);
+}
+
+export async function insertSignIns(
+  db: Kysely<DB>,
+  partnerId: string,
+  signIns: { customerId: string; email: string; at: string }[],
+) {
+  if (!signIns.length) return;
+  await sql`
+    insert into admin_sign_ins (partner_id, customer_id, email, at)
+    select ${partnerId}, * from unnest(${signIns.map((s) => s.customerId)}::uuid[], ${signIns.map((s) => s.email)}::text[],
+                                       ${signIns.map((s) => s.at)}::timestamptz[])
+    on conflict do nothing`.execute(db);
+}
