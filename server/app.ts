@@ -8,11 +8,8 @@ import { sql } from 'kysely';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { registerErrorHandling } from './http/errors';
-import { authRoutes, registerAuthentication } from './auth/routes';
-import { customerRoutes } from './customers/routes';
-import { kpiRoutes } from './kpis/routes';
-import { ingestRoutes } from './ingest/routes';
-import { tokenRoutes } from './tokens/routes';
+import { registerAuthentication } from './auth/routes';
+import { apiRoutes } from './routes';
 
 export type AppOptions = { database: Database; config: Config; logger?: boolean | object };
 
@@ -74,11 +71,7 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      await authRoutes(api, deps);
-      await customerRoutes(api, { db, thresholds: config });
-      await kpiRoutes(api, { db });
-      await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
-      await tokenRoutes(api, { db });
+      await apiRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

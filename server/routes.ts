@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from './db/schema';
+import type { Config } from './config';
+import { authRoutes } from './auth/routes';
+import { customerRoutes } from './customers/routes';
+import { kpiRoutes } from './kpis/routes';
+import { ingestRoutes } from './ingest/routes';
+import { tokenRoutes } from './tokens/routes';
+
+export type RouteDeps = { db: Kysely<DB>; config: Config };
+
+/** Every domain's routes under /api/v1: one line per domain. */
+export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps) {
+  await authRoutes(api, { db, config });
+  await customerRoutes(api, { db, thresholds: config });
+  await kpiRoutes(api, { db });
+  await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
+  await tokenRoutes(api, { db });
+}
