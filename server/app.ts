@@ -70,7 +70,7 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
 
   await app.register(
     async (api) => {
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
       await apiRoutes(api, deps);
     },
     { prefix: '/api/v1' },

@@ -21,11 +21,21 @@ export type CustomerScope = { partnerId: string; assignedTo?: string };
 /** Someone acting for a partner organization: a partner user, or a token. */
 export type PartnerCaller = (UserCaller & { role: PartnerRole }) | TokenCaller;
 
+/**
+ * Who may call a route, declared on the route (`config: { access }`) and checked before its input is validated,
+ * so a caller without the right learns nothing from validation errors.
+ */
+export type Access = 'public' | 'user' | 'reader' | 'ingest' | 'manager' | 'fullAdmin';
+
 declare module 'fastify' {
-  // Declaration merging needs an interface.
+  // Declaration merging needs interfaces.
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface FastifyRequest {
     caller: Caller | null;
+  }
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  interface FastifyContextConfig {
+    access?: Access;
   }
 }
 
@@ -94,4 +104,16 @@ export function actorOf(caller: Caller): { type: 'user' | 'token'; id: string; l
   return caller.kind === 'user'
     ? { type: 'user', id: caller.userId, label: caller.email }
     : { type: 'token', id: caller.tokenId, label: `token:${caller.name}` };
+}
+
+const accessChecks: Record<Exclude<Access, 'public'>, (request: FastifyRequest) => unknown> = {
+  user: requireUser,
+  reader: requireReader,
+  ingest: requireIngest,
+  manager: requireManager,
+  fullAdmin: requireFullAdmin,
+};
+
+export function checkAccess(request: FastifyRequest, access: Access): void {
+  if (access !== 'public') accessChecks[access](request);
 }

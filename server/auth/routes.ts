@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { email } from '../../contract/common';
 import { httpError } from '../http/errors';
-import { requireUser } from './caller';
+import { checkAccess, requireUser } from './caller';
 import { describeCaller, resolveSession, resolveToken, signIn, signOut, type AuthDeps } from './service';
 
 export const sessionCookie = 'ph_session';
@@ -42,6 +42,17 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps) {
       }
     }
   });
+  // Fail closed: an API route without an access rule stops the server from starting.
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: unknown } | undefined)?.access;
+    if (route.url.startsWith('/api/v1/') && access === undefined) {
+      throw new Error(`${route.method} ${route.url} declares no access rule: add config: { access: 'public' | 'user' | 'reader' | 'ingest' | 'manager' | 'fullAdmin' }.`);
+    }
+  });
+  app.addHook('preValidation', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access) checkAccess(request, access);
+  });
 }
 
 export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
@@ -56,6 +67,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
   api.post(
     '/auth/sign-in',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password; sets the session cookie',
@@ -72,7 +84,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
     },
   );
 
-  api.post('/auth/sign-out', { schema: { tags: ['auth'], summary: 'End this session' } }, async (request, reply) => {
+  api.post('/auth/sign-out', { config: { access: 'public' }, schema: { tags: ['auth'], summary: 'End this session' } }, async (request, reply) => {
     if (request.caller) await signOut(deps, request.caller, false);
     reply.clearCookie(sessionCookie, { path: '/' });
     return reply.status(204).send();
@@ -80,7 +92,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
 
   api.post(
     '/auth/sign-out-everywhere',
-    { schema: { tags: ['auth'], summary: 'End every session of the signed-in person' } },
+    { config: { access: 'user' }, schema: { tags: ['auth'], summary: 'End every session of the signed-in person' } },
     async (request, reply) => {
       const caller = requireUser(request);
       await signOut(deps, caller, true);
@@ -89,7 +101,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
     },
   );
 
-  api.get('/me', { schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meResponse } } }, async (request) => {
+  api.get('/me', { config: { access: 'public' }, schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meResponse } } }, async (request) => {
     if (!request.caller) throw httpError(401, 'unauthenticated', 'Not signed in.');
     return describeCaller(deps, request.caller);
   });

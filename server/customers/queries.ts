@@ -131,7 +131,7 @@ function filterConditions(params: ListParams): RawBuilder<unknown>[] {
 // Each word must start a word of the name; or the whole text is exactly an id, order number or admin e-mail.
 // LIKE wildcards in the words are escaped, so search text is only ever text.
 function searchCondition(partnerId: string, q: string) {
-  const words = searchWords(q).map((word) => ` ${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const words = searchWords(q).map((word) => `% ${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const byName = words.length
     ? sql.join(words.map((pattern) => sql`r.search_name like ${pattern}`), sql` and `)
     : sql`false`;

@@ -14,6 +14,7 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) 
   api.get(
     '/customers',
     {
+      config: { access: 'reader' },
       schema: {
         tags: ['customers'],
         summary: 'The customer list with statuses (SPEC §4): filters, search, sort, paging',
@@ -27,6 +28,7 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) 
   api.get(
     '/customers.csv',
     {
+      config: { access: 'reader' },
       schema: {
         tags: ['customers'],
         summary: 'The filtered, sorted customer list as CSV',
@@ -46,6 +48,7 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) 
   api.get(
     '/customers/:id',
     {
+      config: { access: 'reader' },
       schema: {
         tags: ['customers'],
         summary: 'One customer with subscriptions, trials, invoices, orders and administrators',
@@ -59,7 +62,7 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) 
 
   api.get(
     '/tags',
-    { schema: { tags: ['customers'], summary: 'Tags in use on customers', response: { 200: z.object({ items: z.array(z.string()) }) } } },
+    { config: { access: 'reader' }, schema: { tags: ['customers'], summary: 'Tags in use on customers', response: { 200: z.object({ items: z.array(z.string()) }) } } },
     async (request) => ({ items: await listTags(deps.db, customerScope(requireReader(request))) }),
   );
 }

@@ -8,7 +8,7 @@ const empty = { customers: [], subscriptions: [], usage: [], signIns: [], invoic
 
 export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps & { bodyLimit: number }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const common = { bodyLimit: deps.bodyLimit };
+  const common = { bodyLimit: deps.bodyLimit, config: { access: 'ingest' as const } };
   const response = { 200: importCounts };
 
   api.post(

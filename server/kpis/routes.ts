@@ -11,6 +11,7 @@ export async function kpiRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }) 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/kpis',
     {
+      config: { access: 'reader' },
       schema: {
         tags: ['analytics'],
         summary: 'Customer KPIs (SPEC §9): counts of customers',

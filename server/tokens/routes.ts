@@ -18,7 +18,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }
     revokedAt: z.string().nullable(),
   });
 
-  api.get('/tokens', { schema: { tags: ['tokens'], summary: 'API tokens of the partner', response: { 200: z.object({ items: z.array(token) }) } } }, async (request) => {
+  api.get('/tokens', { config: { access: 'fullAdmin' }, schema: { tags: ['tokens'], summary: 'API tokens of the partner', response: { 200: z.object({ items: z.array(token) }) } } }, async (request) => {
     const caller = requireFullAdmin(request);
     return { items: await listTokens(deps.db, caller.partnerId) };
   });
@@ -26,6 +26,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }
   api.post(
     '/tokens',
     {
+      config: { access: 'fullAdmin' },
       schema: {
         tags: ['tokens'],
         summary: 'Create an API token; the token is shown in this answer only',
@@ -42,7 +43,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }
 
   api.delete(
     '/tokens/:id',
-    { schema: { tags: ['tokens'], summary: 'Revoke an API token', params: z.object({ id: z.uuid() }) } },
+    { config: { access: 'fullAdmin' }, schema: { tags: ['tokens'], summary: 'Revoke an API token', params: z.object({ id: z.uuid() }) } },
     async (request, reply) => {
       const caller = requireFullAdmin(request);
       await revokeToken(deps.db, { partnerId: caller.partnerId, id: request.params.id, actor: actorOf(caller) });
