@@ -27,7 +27,9 @@ export type Config = z.infer<typeof environment>;
 export type StatusThresholds = Pick<Config, 'SUSPEND_AFTER_DAYS' | 'EXPIRING_SOON_DAYS' | 'NO_ACTIVITY_DAYS'>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environment.safeParse(env);
+  // `DATABASE_URL=` in a shell or .env file means "not set", not "an empty URL".
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = environment.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);

@@ -92,7 +92,7 @@ async function run(argv: string[]): Promise<string> {
         const parsed = importDocument.safeParse(JSON.parse(await readFile(file, 'utf8')));
         if (!parsed.success) {
           const first = parsed.error.issues.slice(0, 10).map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
-          throw usageError(`${file} was rejected and nothing was stored:\n${first.join('\n')}`);
+          throw new Error(`${file} was rejected and nothing was stored:\n${first.join('\n')}`);
         }
         const bar = progressBar('import');
         const counts = await ingestBatch({ db: database.db }, {
