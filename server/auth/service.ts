@@ -26,7 +26,17 @@ export async function signIn(deps: AuthDeps, input: { email: string; password: s
     throw httpError(401, 'unauthenticated', user && valid ? 'This account is deactivated.' : 'The e-mail address or password is wrong.');
   }
   throttle.clear([`account:${input.email}`]);
+  return startSession(deps, { partnerId: user.partner_id, userId: user.id, orgId: user.org_id, email: user.email, orgKind: user.org_kind });
+}
 
+/**
+ * Signs a person in whose identity is already settled (a password checked, or an invitation just accepted):
+ * a new session, the sign-in time, and for a customer administrator the activity the partner watches.
+ */
+export async function startSession(
+  deps: AuthDeps,
+  user: { partnerId: string; userId: string; orgId: string; email: string; orgKind: 'partner' | 'customer' },
+) {
   // A new session id at every sign-in: a session id planted before sign-in is worthless after it.
   const sessionSecret = randomSecret();
   const csrfToken = randomSecret();
@@ -34,17 +44,17 @@ export async function signIn(deps: AuthDeps, input: { email: string; password: s
   await deps.db.transaction().execute(async (trx) => {
     await queries.insertSession(trx, {
       idHash: sha256(sessionSecret),
-      partnerId: user.partner_id,
-      userId: user.id,
+      partnerId: user.partnerId,
+      userId: user.userId,
       csrfToken,
       expiresAt: new Date(now.getTime() + deps.config.SESSION_MAX_HOURS * 3_600_000).toISOString(),
     });
-    await queries.recordSignIn(trx, { partnerId: user.partner_id, userId: user.id, at: now.toISOString() });
+    await queries.recordSignIn(trx, { partnerId: user.partnerId, userId: user.userId, at: now.toISOString() });
     // A customer administrator's sign-in is the activity the partner watches (SPEC §2, no_recent_activity).
-    if (user.org_kind === 'customer') {
+    if (user.orgKind === 'customer') {
       await trx
         .insertInto('admin_sign_ins')
-        .values({ partner_id: user.partner_id, customer_id: user.org_id, email: user.email, at: now.toISOString() })
+        .values({ partner_id: user.partnerId, customer_id: user.orgId, email: user.email, at: now.toISOString() })
         .onConflict((oc) => oc.doNothing())
         .execute();
     }

@@ -4,7 +4,7 @@ import { importDocument } from '../../contract/import';
 import { generateDemoChunks } from '../demo/generate';
 import { ingestBatch } from '../ingest/service';
 import type { AuditActor } from '../audit/record';
-import { todayUtc } from '../http/dates';
+import { todayUtc } from '../dates';
 
 /** Builds a demo portfolio through the same validation and ingest path as any import. */
 export async function loadDemoPortfolio(

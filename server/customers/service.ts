@@ -6,7 +6,7 @@ import type { CustomerDetail, CustomerListItem, CustomerListQuery, customerListQ
 import type { z } from 'zod';
 import { notFound } from '../http/errors';
 import { toCsv } from '../http/csv';
-import { todayUtc } from '../http/dates';
+import { todayUtc } from '../dates';
 import * as queries from './queries';
 
 export type CustomersDeps = { db: Kysely<DB>; thresholds: StatusThresholds };

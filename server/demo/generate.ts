@@ -1,6 +1,6 @@
 import { isoDate, type Product } from '../../contract/common';
 import { maxBatchRows, type ImportDocument } from '../../contract/import';
-import { addDays, addMonths, dateOf, dayNumber, daysBetween, effectiveEnd, minDate } from './dates';
+import { addDays, addMonths, dateOf, dayNumber, daysBetween, effectiveEnd, minDate } from '../dates';
 import {
   countryProfiles,
   createNameRegistry,
@@ -25,6 +25,7 @@ type CustomerRecord = DemoDocument['customers'][number];
 type SubscriptionRecord = DemoDocument['subscriptions'][number];
 type SubscriptionStatus = SubscriptionRecord['status'];
 type Kind = SubscriptionRecord['kind'];
+type OrderType = DemoDocument['orders'][number]['type'];
 
 type Scenario =
   | 'established'
@@ -113,6 +114,12 @@ const monthlyPriceEur: Record<Product, number> = {
   devices: 19,
 };
 
+const tierWeights: readonly (readonly [Tier, number])[] = [
+  ['smb', 50],
+  ['mid', 35],
+  ['enterprise', 15],
+];
+const countryWeights = countryProfiles.map((profile) => [profile, profile.weight] as const);
 const tierQuantity: Record<Tier, readonly [number, number]> = {
   smb: [5, 60],
   mid: [50, 400],
@@ -545,10 +552,7 @@ function planCustomer(args: { random: Random; asOf: string; deal: Deal; tier: Ti
         autoRenew: true,
         termMonths: 12,
         renewals: 0,
-        lines: paidLines({ random, tier, products: [focus] }).map((line) => ({
-          ...line,
-          orderedQuantity: line.quantity,
-        })),
+        lines: paidLines({ random, tier, products: [focus] }),
         billing: 'term',
         unpaidInvoices: 0,
       };
@@ -758,11 +762,18 @@ function emitOrders(args: {
   out: DemoDocument;
 }): void {
   const { random, context, subscriptionId, plan, lastDate, customerName, contactEmail, out } = args;
-  const order = (
-    type: 'new' | 'modify' | 'renewal' | 'cancel',
-    requestedStartDate: string,
-    ordered: boolean,
-  ) => {
+  const span = daysBetween(plan.startDate, minDate(lastDate, context.asOf));
+  const modified = span > 30 && plan.lines.some((line) => line.orderedQuantity !== line.quantity);
+  const modifiedOn = modified ? addDays(plan.startDate, random.int(30, span)) : null;
+  const events: [OrderType, string][] = [['new', plan.startDate]];
+  if (modifiedOn !== null) events.push(['modify', modifiedOn]);
+  for (let k = 1; k <= plan.renewals; k++)
+    events.push(['renewal', addMonths(plan.startDate, k * plan.termMonths)]);
+  if (plan.status === 'cancelled') events.push(['cancel', plan.endDate]);
+  events.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [type, requestedStartDate] of events) {
+    // Orders before the `modify` carry the quantities first bought.
+    const before = modifiedOn !== null && requestedStartDate < modifiedOn;
     out.orders.push({
       number: nextOrderNumber(context),
       type,
@@ -770,22 +781,15 @@ function emitOrders(args: {
       customerName,
       contactEmail,
       requestedStartDate,
-      termMonths: Math.max(1, plan.termMonths),
+      termMonths: plan.termMonths,
       autoRenew: plan.autoRenew,
       lines: plan.lines.map((line) => ({
         product: line.product,
         sku: line.sku,
-        quantity: ordered ? line.orderedQuantity : line.quantity,
+        quantity: before ? line.orderedQuantity : line.quantity,
       })),
     });
-  };
-  order('new', plan.startDate, true);
-  const modified = plan.lines.some((line) => line.orderedQuantity !== line.quantity);
-  const span = daysBetween(plan.startDate, minDate(lastDate, context.asOf));
-  if (modified && span > 30) order('modify', addDays(plan.startDate, random.int(30, span)), false);
-  for (let k = 1; k <= plan.renewals; k++)
-    order('renewal', addMonths(plan.startDate, k * plan.termMonths), false);
-  if (plan.status === 'cancelled') order('cancel', plan.endDate, false);
+  }
 }
 
 function emitSignIns(args: {
@@ -887,15 +891,8 @@ function tagsFor(args: {
 function generateCustomer(args: { context: Context; index: number; deal: Deal; out: DemoDocument }): Buyer {
   const { context, index, deal, out } = args;
   const random = createRandom(`${context.seed}/customer/${index}`);
-  const country = random.weighted(countryProfiles.map((profile) => [profile, profile.weight] as const));
-  const tier: Tier =
-    deal.scenario === 'multi_product'
-      ? 'enterprise'
-      : random.weighted([
-          ['smb', 50],
-          ['mid', 35],
-          ['enterprise', 15],
-        ] as const);
+  const country = random.weighted(countryWeights);
+  const tier: Tier = deal.scenario === 'multi_product' ? 'enterprise' : random.weighted(tierWeights);
   const { name, vertical, domain } = organizationName(random, country, context.registry);
   const admins = contactsFor(
     random,
@@ -965,7 +962,7 @@ function emitUnmappedOrders(args: {
       autoRenew: true,
       termMonths,
       renewals: 0,
-      lines: lines.map((line) => ({ ...line, orderedQuantity: line.quantity })),
+      lines,
       billing: 'term',
       unpaidInvoices: 0,
     };
@@ -977,15 +974,9 @@ function emitUnmappedOrders(args: {
       emitOrders({ random, context, subscriptionId, plan, lastDate: startDate, ...party, out });
     }
   };
-  const pickCountry = () =>
-    random.weighted(countryProfiles.map((profile) => [profile, profile.weight] as const));
   for (let i = 0; i < prospects + withSubscription; i++) {
-    const country = pickCountry();
-    const tier = random.weighted([
-      ['smb', 50],
-      ['mid', 35],
-      ['enterprise', 15],
-    ] as const);
+    const country = random.weighted(countryWeights);
+    const tier = random.weighted(tierWeights);
     const { name, domain } = organizationName(random, country, context.registry);
     const person = contactsFor(random, country, domain, 1)[0] ?? { name, email: `it@${domain}` };
     const buyer = { name, email: person.email };

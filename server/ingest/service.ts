@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { ImportCounts, ParsedImportDocument } from '../../contract/import';
 import { invalid, type IssueDetail } from '../http/errors';
-import { addDays } from '../http/dates';
+import { addDays, addMonths } from '../dates';
 import { recordAudit, type AuditActor } from '../audit/record';
 import { searchableName } from '../customers/search';
 import * as queries from './queries';
@@ -29,14 +29,8 @@ function countsOf(batch: Batch): ImportCounts {
   };
 }
 
-/** A month-based term ending the day before the same date `months` later (2025-02-01 + 12 → 2026-01-31). */
-function termEnd(start: string, months: number): string {
-  const [year, month, dayOfMonth] = start.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(dayOfMonth, lastDay));
-  return addDays(target.toISOString().slice(0, 10), -1);
-}
+/** A month-based term ends the day before the same date `months` later (2025-02-01 + 12 → 2026-01-31). */
+const termEnd = (start: string, months: number) => addDays(addMonths(start, months), -1);
 
 /**
  * Stores one batch in one transaction: all of it or none of it. References must resolve to records of the

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { asOfQuery, kpis } from '../../contract/customers';
 import { customerScope, requireReader } from '../auth/caller';
-import { todayUtc } from '../http/dates';
+import { todayUtc } from '../dates';
 import { countKpis } from './queries';
 
 export async function kpiRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }) {

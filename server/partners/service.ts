@@ -5,7 +5,7 @@ import { hashPassword, passwordProblem } from '../auth/credentials';
 import { invalid, httpError } from '../http/errors';
 import { searchableName } from '../customers/search';
 import { recordAudit, type AuditActor } from '../audit/record';
-import { todayUtc } from '../http/dates';
+import { todayUtc } from '../dates';
 
 export const termsVersion = '2026-01';
 

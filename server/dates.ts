@@ -1,5 +1,10 @@
 // Calendar dates as 'YYYY-MM-DD' strings in UTC; `day numbers` count days since 1970-01-01 for the hot loops.
 
+/** Today's calendar date in UTC: the default `asOf`. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
 const dayMs = 86_400_000;
 const dateCache = new Map<number, string>();
 
