@@ -1,6 +1,7 @@
 // Runs PGlite in its own thread behind a loopback PostgreSQL socket, so a long query never blocks the
 // HTTP event loop. Plain JavaScript: a worker thread is started without the TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
+import { Blob, Buffer } from 'node:buffer';
 import { readFile, writeFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
