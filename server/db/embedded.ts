@@ -70,7 +70,7 @@ function acquireLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockFile, 'utf8').trim());
-      if (holder && holder !== process.pid && isAlive(holder)) {
+      if (holder && isAlive(holder)) {
         throw dataDirectoryInUse(
           `The data directory ${dataDir} is in use by another Partner Hub process (pid ${holder}). ` +
             'Stop that process first, or set DATABASE_URL to use a PostgreSQL server.',

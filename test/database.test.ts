@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../server/db/database';
+import { databaseTargets, freshDatabase } from './support/databases';
+
+describe('the embedded database directory', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'partner-hub-db-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('keeps its data across a restart and lets only one opener in at a time', async () => {
+    const dataDir = join(root, 'data');
+    const first = await openDatabase({ dataDir });
+    await sql`create table kept (value text)`.execute(first.db);
+    await sql`insert into kept values ('still here')`.execute(first.db);
+    await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by another Partner Hub process \(pid \d+\)/);
+    await first.close();
+    const second = await openDatabase({ dataDir });
+    expect((await sql<{ value: string }>`select value from kept`.execute(second.db)).rows).toEqual([{ value: 'still here' }]);
+    await second.close();
+  });
+
+  it('starts over cleanly after a first start that was interrupted half-way', async () => {
+    const dataDir = join(root, 'interrupted');
+    mkdirSync(join(dataDir, 'pgdata.partial-99999'), { recursive: true });
+    writeFileSync(join(dataDir, 'pgdata.partial-99999', 'PG_VERSION'), 'half');
+    const database = await openDatabase({ dataDir });
+    expect((await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
+    await database.close();
+    expect(existsSync(join(dataDir, 'pgdata.partial-99999'))).toBe(false);
+  });
+
+  it('takes over a lock left by a process that no longer exists', async () => {
+    const dataDir = join(root, 'stale');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'partner-hub.lock'), '999999999');
+    const database = await openDatabase({ dataDir });
+    await database.close();
+  });
+});
+
+describe.each(databaseTargets)('the date rules in SQL (%s database)', (target) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await freshDatabase(target);
+  });
+  afterAll(() => database?.close());
+
+  const effectiveEnd = async (kind: string, autoRenew: boolean, endDate: string, termMonths: number, at: string) =>
+    (await sql<{ end: string }>`select ph_effective_end(${kind}, ${autoRenew}, ${endDate}::date, ${termMonths}::int, ${at}::date) as end`.execute(database.db)).rows[0]?.end;
+
+  it.each([
+    ['an end not yet reached stays', 'paid', true, '2026-01-31', 1, '2026-01-31', '2026-01-31'],
+    ['Jan 31 + 1 month is Feb 28', 'paid', true, '2026-01-31', 1, '2026-02-01', '2026-02-28'],
+    ['Jan 31 + 2 months is Mar 31, counted from the original end', 'paid', true, '2026-01-31', 1, '2026-03-01', '2026-03-31'],
+    ['a leap day rolls to Feb 28 a year on', 'paid', true, '2024-02-29', 12, '2024-03-01', '2025-02-28'],
+    ['a quarterly term steps three months', 'paid', true, '2025-11-30', 3, '2026-03-15', '2026-05-30'],
+    ['the day of a renewal is still the old term', 'paid', true, '2025-01-15', 12, '2026-01-15', '2026-01-15'],
+    ['without auto-renewal the end stays', 'paid', false, '2025-01-31', 1, '2026-03-01', '2025-01-31'],
+    ['a trial never renews', 'trial', true, '2025-01-31', 1, '2026-03-01', '2025-01-31'],
+  ])('effective end: %s', async (_name, kind, autoRenew, endDate, termMonths, at, expected) => {
+    expect(await effectiveEnd(kind as string, autoRenew as boolean, endDate as string, termMonths as number, at as string)).toBe(expected);
+  });
+
+  it.each([
+    ['2025-01-31', '2025-02-28', 0],
+    ['2025-01-15', '2025-02-15', 1],
+    ['2025-01-15', '2025-02-14', 0],
+    ['2024-11-20', '2026-03-19', 15],
+    ['2026-03-15', '2026-01-15', -2],
+  ])('whole months from %s to %s are %i', async (from, to, months) => {
+    const { rows } = await sql<{ months: number }>`select ph_whole_months(${from}::date, ${to}::date) as months`.execute(database.db);
+    expect(rows[0]?.months).toBe(months);
+  });
+});
