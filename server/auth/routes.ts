@@ -3,7 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { email } from '../../contract/common';
 import { httpError } from '../http/errors';
-import { checkAccess, requireUser } from './caller';
+import { checkAccess, requireUser, type Access } from './caller';
+
+export type RouteEntry = { method: string; url: string; access: Access };
+
+declare module 'fastify' {
+  // Declaration merging needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
 import { describeCaller, resolveSession, resolveToken, signIn, signOut, type AuthDeps } from './service';
 
 export const sessionCookie = 'ph_session';
@@ -42,12 +52,16 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps) {
       }
     }
   });
-  // Fail closed: an API route without an access rule stops the server from starting.
+  // Fail closed: an API route without an access rule stops the server from starting. The table of routes and
+  // their rules is kept for the isolation tests, which call every route as every kind of caller.
+  app.decorate('routeTable', [] as RouteEntry[]);
   app.addHook('onRoute', (route) => {
-    const access = (route.config as { access?: unknown } | undefined)?.access;
-    if (route.url.startsWith('/api/v1/') && access === undefined) {
-      throw new Error(`${route.method} ${route.url} declares no access rule: add config: { access: 'public' | 'user' | 'reader' | 'ingest' | 'manager' | 'fullAdmin' }.`);
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (!route.url.startsWith('/api/v1/')) return;
+    if (access === undefined) {
+      throw new Error(`${String(route.method)} ${route.url} declares no access rule: add config: { access: 'public' | 'user' | 'reader' | 'ingest' | 'manager' | 'fullAdmin' }.`);
     }
+    for (const method of [route.method].flat()) if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access });
   });
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
