@@ -1,5 +1,5 @@
 import type { ImportDocument } from '../../contract/import';
-import { addDays } from '../../server/http/dates';
+import { addDays } from '../../server/dates';
 
 export const asOf = '2026-03-15';
 export const daysFromAsOf = (days: number) => addDays(asOf, days);
