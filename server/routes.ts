@@ -7,6 +7,13 @@ import { customerRoutes } from './customers/routes';
 import { kpiRoutes } from './kpis/routes';
 import { ingestRoutes } from './ingest/routes';
 import { tokenRoutes } from './tokens/routes';
+import { trialRoutes } from './trials/routes';
+import { orderRoutes } from './orders/routes';
+import { userRoutes } from './users/routes';
+import { assignmentRoutes } from './assignments/routes';
+import { consoleRoutes } from './console/routes';
+import { auditRoutes } from './audit/routes';
+import { onboardingRoutes } from './onboarding/routes';
 
 export type RouteDeps = { db: Kysely<DB>; config: Config };
 
@@ -17,4 +24,11 @@ export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps)
   await kpiRoutes(api, { db });
   await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
   await tokenRoutes(api, { db });
+  await trialRoutes(api, { db });
+  await orderRoutes(api, { db });
+  await userRoutes(api, { db });
+  await assignmentRoutes(api, { db });
+  await consoleRoutes(api, { db, config });
+  await auditRoutes(api, { db });
+  await onboardingRoutes(api, { db, config });
 }

@@ -249,10 +249,10 @@ export function ordersOf(db: Kysely<DB>, partnerId: string, subscriptionIds: str
 }
 
 export async function customerAdmins(db: Kysely<DB>, params: { partnerId: string; customerId: string; asOf: string }) {
-  const { rows } = await sql<{ email: string; name: string; role: string | null; last_sign_in_at: string | null }>`
+  const { rows } = await sql<{ email: string; name: string; role: string | null; lastSignInAt: string | null }>`
     select u.email, u.display_name as name, u.role,
            (select max(g.at) from admin_sign_ins g where g.partner_id = u.partner_id and g.customer_id = u.org_id
-              and g.email = u.email and g.at < ${endOfDay(params.asOf)}) as last_sign_in_at
+              and g.email = u.email and g.at < ${endOfDay(params.asOf)}) as "lastSignInAt"
     from users u where u.partner_id = ${params.partnerId} and u.org_id = ${params.customerId}
     order by u.email`.execute(db);
   return rows;
@@ -261,7 +261,7 @@ export async function customerAdmins(db: Kysely<DB>, params: { partnerId: string
 export function externalAdminsOf(db: Kysely<DB>, params: { partnerId: string; customerId: string }) {
   return db
     .selectFrom('external_admins')
-    .select(['email', 'display_name', 'added_at'])
+    .select(['email', 'display_name as name', 'added_at as addedAt'])
     .where('partner_id', '=', params.partnerId)
     .where('customer_id', '=', params.customerId)
     .orderBy('email')

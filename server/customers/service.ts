@@ -177,8 +177,8 @@ export async function getCustomer(
     createdAt: row.created_at,
     subscriptions: detailed,
     trials: detailed.filter((s) => s.kind === 'trial' && s.active),
-    admins: admins.map((a) => ({ email: a.email, name: a.name, role: a.role, lastSignInAt: a.last_sign_in_at })),
-    externalAdmins: externalAdmins.map((e) => ({ email: e.email, name: e.display_name, addedAt: e.added_at })),
+    admins,
+    externalAdmins,
     partnerAdmins: partnerAdmins.map((p) => ({
       userId: p.user_id,
       name: p.name,

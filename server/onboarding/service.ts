@@ -50,17 +50,20 @@ export async function acceptInvitation(
   db: Kysely<DB>,
   input: { token: string; name: string; password: string; organizationName: string; country: string; acceptTerms: boolean },
 ) {
-  const invitation = await openInvitation(db, input.token);
   if (!input.acceptTerms) throw invalid('Accept the terms of use to get started.', [{ path: 'acceptTerms', message: 'must be true' }]);
-  const created = await createPartner(db, {
-    name: input.organizationName,
-    country: input.country,
-    adminEmail: invitation.email,
-    adminName: input.name,
-    password: input.password,
-    acceptTerms: true,
-    actor: { type: 'operator', id: null, label: `invitation:${invitation.email}` },
+  // The organization and the used invitation are one change: a failure leaves the invitation open to retry.
+  return db.transaction().execute(async (trx) => {
+    const invitation = await openInvitation(trx, input.token);
+    const created = await createPartner(trx, {
+      name: input.organizationName,
+      country: input.country,
+      adminEmail: invitation.email,
+      adminName: input.name,
+      password: input.password,
+      acceptTerms: true,
+      actor: { type: 'operator', id: null, label: `invitation:${invitation.email}` },
+    });
+    await trx.updateTable('invitations').set({ accepted_at: new Date().toISOString(), partner_id: created.partnerId }).where('id', '=', invitation.id).execute();
+    return { ...created, email: invitation.email };
   });
-  await db.updateTable('invitations').set({ accepted_at: new Date().toISOString(), partner_id: created.partnerId }).where('id', '=', invitation.id).execute();
-  return { ...created, email: invitation.email };
 }

@@ -24,7 +24,9 @@ export async function createPartner(
   const partnerId = randomUUID();
   const userId = randomUUID();
   const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (accepting an invitation) it joins that one; otherwise it opens its own.
+  const inTransaction = <T>(work: (trx: Kysely<DB>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  await inTransaction(async (trx) => {
     const taken = await trx.selectFrom('users').select('id').where('email', '=', email).where('password_hash', 'is not', null).executeTakeFirst();
     if (taken) throw httpError(409, 'conflict', `A user with the e-mail ${email} already exists.`);
     await trx
