@@ -10,6 +10,7 @@ import type { Database } from './db/database';
 import { registerErrorHandling } from './http/errors';
 import { registerAuthentication } from './auth/routes';
 import { apiRoutes } from './routes';
+import { webApp } from './webapp/plugin';
 
 export type AppOptions = { database: Database; config: Config; logger?: boolean | object };
 
@@ -75,5 +76,6 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
     },
     { prefix: '/api/v1' },
   );
+  await app.register(webApp, { autoBuild: config.WEB_AUTOBUILD });
   return app;
 }

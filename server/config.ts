@@ -17,6 +17,7 @@ const environment = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(8 * 60),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(7 * 24),
   TRUST_PROXY: flag.default(false),
+  WEB_AUTOBUILD: flag.default(true),
   MAX_BODY_MB: z.coerce.number().min(1).max(1024).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

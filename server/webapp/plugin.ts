@@ -83,13 +83,18 @@ async function acquireLock(log: Log): Promise<'acquired' | 'waited'> {
     }
     if (!waited) log.info(`web app: waiting for the build of process ${owner}`);
     waited = true;
-    if (Date.now() > deadline) throw new Error(`web app: build lock ${lockFile} held by ${owner} for too long`);
+    if (Date.now() > deadline)
+      throw new Error(`web app: build lock ${lockFile} held by ${owner} for too long`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 function runViteBuild(outDir: string, log: Log): Promise<void> {
-  const viteBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const viteBin = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('vite/package.json')),
+    'bin',
+    'vite.js',
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -135,7 +140,8 @@ async function build({ log = silentLog, force = false }: { log?: Log; force?: bo
   const lock = await acquireLock(log);
   try {
     // Another process may have produced a fresh bundle while we waited for the lock.
-    if (lock === 'waited' && !force && !(await webIsStale())) return { built: false, durationMs: Date.now() - started };
+    if (lock === 'waited' && !force && !(await webIsStale()))
+      return { built: false, durationMs: Date.now() - started };
     log.info('web app: building web/dist');
     const scratch = path.join(repoRoot, 'web', `.dist-${process.pid}-${Date.now()}`);
     try {
@@ -178,7 +184,7 @@ const failedPage = `<!doctype html>
 `;
 
 export type WebAppOptions = {
-  /** Build web/dist at startup when it is missing or stale (default: true; WEB_AUTOBUILD=0 turns it off). */
+  /** Build web/dist at startup when it is missing or stale (default: true; the server passes WEB_AUTOBUILD). */
   autoBuild?: boolean;
   /** Serve a bundle from elsewhere (tests). */
   distDir?: string;
@@ -193,7 +199,7 @@ function isApiPath(pathname: string): boolean {
 export async function webApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const distDir = options.distDir ?? webDistDir;
   const log = options.log ?? app.log;
-  const autoBuild = options.autoBuild ?? process.env.WEB_AUTOBUILD !== '0';
+  const autoBuild = options.autoBuild ?? true;
   const state: { building: boolean; failed: boolean } = { building: false, failed: false };
 
   if (autoBuild && distDir === webDistDir && (await webIsStale(distDir))) {
@@ -220,7 +226,11 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions = {}):
     const isAsset = pathname.startsWith('/assets/');
     if (state.building) {
       if (isAsset) return reply.code(503).header('retry-after', '2').send('Starting');
-      return reply.code(200).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(startingPage);
+      return reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(startingPage);
     }
     let decoded: string;
     try {

@@ -39,7 +39,8 @@ export const testPassword = 'correct horse battery';
 /** The real server on a random loopback port, on a fresh database of the target kind. */
 export async function startTestServer(target: DatabaseTarget, overrides: Partial<Config> = {}): Promise<TestServer> {
   const database = await freshDatabase(target);
-  const config = { ...loadConfig({}), ...overrides, LOG_LEVEL: 'silent' as const };
+  // Browser tests build the web app once up front; other tests never need a build.
+  const config = { ...loadConfig({}), WEB_AUTOBUILD: false, ...overrides, LOG_LEVEL: 'silent' as const };
   const app = await buildApp({ database, config, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
