@@ -36,7 +36,8 @@ export const isoDate = z
   .refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-  }, 'is not a real calendar date');
+  }, 'is not a real calendar date')
+  .refine((value) => value >= '1900-01-01' && value <= '9999-12-31', 'must be a date from 1900-01-01 to 9999-12-31');
 
 /** An instant in UTC, ISO 8601 with a time zone (2025-11-19T08:12:00Z). */
 export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' });

@@ -21,10 +21,18 @@ export const acceptInvitationBody = z.object({
   acceptTerms: z.boolean().optional(),
 });
 
-/** The same answer as sign-in: who is signed in, and the CSRF token for writes. */
+/** The status thresholds in days (SUSPEND_AFTER_DAYS, EXPIRING_SOON_DAYS, NO_ACTIVITY_DAYS; SPEC §4.1). */
+export const statusSettings = z.object({
+  suspendAfterDays: z.number().int(),
+  expiringSoonDays: z.number().int(),
+  noActivityDays: z.number().int(),
+});
+
+/** The same answer as sign-in: who is signed in, the CSRF token for writes, and the status thresholds. */
 export const sessionAnswer = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), orgId: z.string() }).nullable(),
   token: z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()) }).nullable(),
   partner: z.object({ id: z.string(), name: z.string(), termsAcceptedAt: z.string().nullable() }).nullable(),
   csrfToken: z.string().nullable(),
+  settings: statusSettings,
 });

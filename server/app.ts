@@ -7,7 +7,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { sql } from 'kysely';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { registerErrorHandling } from './http/errors';
+import { clientError, frameworkError, registerErrorHandling } from './http/errors';
+import { parseJsonBody } from './http/json';
 import { registerAuthentication } from './auth/routes';
 import { apiRoutes } from './routes';
 import { webApp } from './webapp/plugin';
@@ -17,12 +18,24 @@ export type AppOptions = { database: Database; config: Config; logger?: boolean 
 export async function buildApp({ database, config, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.LOG_LEVEL },
-    trustProxy: config.TRUST_PROXY,
+    // Exactly one proxy in front: the client address is the one it appended to X-Forwarded-For, not whatever
+    // the client wrote there itself (which would let anyone pick a fresh address per failed sign-in).
+    trustProxy: config.TRUST_PROXY ? (_address, hop) => hop < 1 : false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: (error, request, reply) => frameworkError(error, request, reply),
+    clientErrorHandler: clientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -44,7 +44,9 @@ try {
     }
   }
   await app.listen({ port: config.PORT, host: config.HOST });
-  console.log(`Partner Hub is ready on http://localhost:${config.PORT} (${database.kind} database, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  console.log(`Partner Hub is ready on http://localhost:${port} (${database.kind} database, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
 } catch (error) {
   app.log.error({ err: error }, 'start-up failed');
   await database.close();

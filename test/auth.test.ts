@@ -38,6 +38,22 @@ describe.each(databaseTargets)('signing in and sessions (%s database)', (target)
     expect((await server.request('GET', '/api/v1/me')).status).toBe(401);
   });
 
+  it('tells who is signed in the status thresholds of this installation', async () => {
+    type Settings = { settings: { suspendAfterDays: number; expiringSoonDays: number; noActivityDays: number } };
+    const session = await server.signIn(partner.adminEmail, partner.password);
+    const me = await server.request<Settings>('GET', '/api/v1/me', { session });
+    expect(me.body.settings).toEqual({ suspendAfterDays: 30, expiringSoonDays: 30, noActivityDays: 30 });
+
+    const custom = await startTestServer(target, { SUSPEND_AFTER_DAYS: 45, EXPIRING_SOON_DAYS: 21, NO_ACTIVITY_DAYS: 60 });
+    try {
+      const other = await custom.partner();
+      const signedIn = await custom.request<Settings>('POST', '/api/v1/auth/sign-in', { body: { email: other.adminEmail, password: other.password } });
+      expect(signedIn.body.settings).toEqual({ suspendAfterDays: 45, expiringSoonDays: 21, noActivityDays: 60 });
+    } finally {
+      await custom.close();
+    }
+  });
+
   it('refuses a wrong password without saying which part was wrong', async () => {
     const wrong = await server.request<{ error: { message: string } }>('POST', '/api/v1/auth/sign-in', { body: { email: partner.adminEmail, password: 'not the password' } });
     const nobody = await server.request<{ error: { message: string } }>('POST', '/api/v1/auth/sign-in', { body: { email: 'nobody@nowhere.test', password: 'not the password' } });

@@ -8,8 +8,10 @@ const argon2Options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelis
 export const passwordRule = { min: 10, max: 256 };
 
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < passwordRule.min) return `A password needs at least ${passwordRule.min} characters.`;
-  if (password.length > passwordRule.max) return `A password can have at most ${passwordRule.max} characters.`;
+  // Characters as a person counts them (code points): five emoji are five characters, not ten.
+  const length = [...password].length;
+  if (length < passwordRule.min) return `A password needs at least ${passwordRule.min} characters.`;
+  if (length > passwordRule.max) return `A password can have at most ${passwordRule.max} characters.`;
   if (/^(.)\1*$/.test(password)) return 'A password can not be one character repeated.';
   return undefined;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { email } from '../../contract/common';
+import { statusSettings } from '../../contract/onboarding';
 import { httpError } from '../http/errors';
 import { checkAccess, requireUser, type Access } from './caller';
 
@@ -14,7 +15,7 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
   }
 }
-import { describeCaller, resolveSession, resolveToken, signIn, signOut, type AuthDeps } from './service';
+import { createSignInThrottle, describeCaller, endSession, resolveSession, resolveToken, signIn, signOut, type AuthDeps } from './service';
 
 export const sessionCookie = 'ph_session';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -71,11 +72,13 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps) {
 
 export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const throttle = createSignInThrottle();
   const meResponse = z.object({
     user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), orgId: z.string() }).nullable(),
     token: z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()) }).nullable(),
     partner: z.object({ id: z.string(), name: z.string(), termsAcceptedAt: z.string().nullable() }).nullable(),
     csrfToken: z.string().nullable(),
+    settings: statusSettings,
   });
 
   api.post(
@@ -90,7 +93,10 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
       },
     },
     async (request, reply) => {
-      const { sessionSecret } = await signIn(deps, { ...request.body, ip: request.ip });
+      const previous = request.cookies[sessionCookie];
+      const { sessionSecret } = await signIn(deps, throttle, { ...request.body, ip: request.ip });
+      // The session id changes at sign-in: whatever id this browser held before (planted or its own) ends here.
+      if (previous) await endSession(deps, previous);
       setSessionCookie(request, reply, sessionSecret, deps.config.SESSION_MAX_HOURS * 3600);
       const caller = await resolveSession(deps, sessionSecret);
       if (!caller) throw httpError(500, 'internal_error', 'The new session could not be read back.');

@@ -5,15 +5,17 @@ import type { Caller } from './caller';
 import type { CustomerRole, PartnerRole, TokenScope } from '../../contract/common';
 import { httpError } from '../http/errors';
 import { randomSecret, sha256, verifyPassword } from './credentials';
-import { createThrottle } from './throttle';
+import { createThrottle, type Throttle } from './throttle';
 import * as queries from './queries';
 
 export type AuthDeps = { db: Kysely<DB>; config: Config };
 
-// Five wrong passwords per account, or thirty per address, in fifteen minutes: then wait.
-const throttle = createThrottle({ windowMs: 15 * 60_000, limits: (key) => (key.startsWith('account:') ? 5 : 30) });
+/** Five wrong passwords per account, or thirty per address, in fifteen minutes: then wait. One per server. */
+export function createSignInThrottle(): Throttle {
+  return createThrottle({ windowMs: 15 * 60_000, limits: (key) => (key.startsWith('account:') ? 5 : 30) });
+}
 
-export async function signIn(deps: AuthDeps, input: { email: string; password: string; ip: string }) {
+export async function signIn(deps: AuthDeps, throttle: Throttle, input: { email: string; password: string; ip: string }) {
   const keys = [`account:${input.email}`, `address:${input.ip}`];
   const wait = throttle.retryAfter(keys);
   if (wait > 0) {
@@ -96,6 +98,11 @@ export async function resolveToken(deps: AuthDeps, token: string): Promise<Calle
   return { kind: 'token', partnerId: row.partner_id, tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[] };
 }
 
+/** Ends the session a cookie names, if there is one. */
+export async function endSession(deps: AuthDeps, sessionSecret: string) {
+  await queries.deleteSession(deps.db, sha256(sessionSecret));
+}
+
 export async function signOut(deps: AuthDeps, caller: Caller, everywhere: boolean) {
   if (caller.kind !== 'user') return;
   if (everywhere) await queries.deleteUserSessions(deps.db, caller.partnerId, caller.userId);
@@ -112,5 +119,11 @@ export async function describeCaller(deps: AuthDeps, caller: Caller) {
     token: caller.kind === 'token' ? { id: caller.tokenId, name: caller.name, scopes: caller.scopes } : null,
     partner: partner ? { id: partner.id, name: partner.name, termsAcceptedAt: partner.terms_accepted_at } : null,
     csrfToken: caller.kind === 'user' ? caller.session.csrfToken : null,
+    // The status thresholds of this installation (SPEC §4.1), so the web app explains the statuses it shows.
+    settings: {
+      suspendAfterDays: deps.config.SUSPEND_AFTER_DAYS,
+      expiringSoonDays: deps.config.EXPIRING_SOON_DAYS,
+      noActivityDays: deps.config.NO_ACTIVITY_DAYS,
+    },
   };
 }

@@ -46,6 +46,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   });
   // An idle client losing its server (a PostgreSQL restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a client that loses it while checked out, between two queries of a request: it reports that on
+  // itself, and without a listener the process would end. Its next query fails instead (answered 503), and the
+  // pool discards it when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(pool);

@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 
 export type ErrorCode =
@@ -50,15 +51,57 @@ function isHttpError(error: unknown): error is HttpError {
   return error instanceof Error && typeof (error as HttpError).statusCode === 'number' && typeof (error as HttpError).code === 'string' && (error as HttpError).code === (error as HttpError).code.toLowerCase();
 }
 
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+// Node's socket errors, and PostgreSQL's SQLSTATEs for "the server is not there right now": a connection
+// exception (class 08), an operator shutting it down or starting it up (57P01–57P03), too many connections.
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300']);
+const connectionLost = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  return (
-    (code !== undefined && connectionErrorCodes.has(code)) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message)
-  );
+  // Connecting to a name with several addresses (localhost: ::1 and 127.0.0.1) fails with all of them at once.
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (unreachableCodes.has(code) || unavailableStates.has(code) || code.startsWith('08'))) return true;
+  return connectionLost.test(error.message);
+}
+
+// SQLSTATEs for a value PostgreSQL could not read: too long, not a date it can hold, a character text can't
+// hold (NUL), not a number or id. Every value the server hands the database comes from a request, so the
+// request is what was wrong. Arithmetic errors (overflow, division by zero) are not here: they are our bugs.
+const unreadableValueStates = new Set(['22001', '22007', '22008', '22009', '22021', '22P02', '22P05']);
+
+export function isUnreadableValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && unreadableValueStates.has(code);
+}
+
+/** Long enough to point at every problem a person fixes in one go; a 50 000-row batch gets no 5 MB answer. */
+export const maxReportedIssues = 50;
+
+/** Errors Fastify meets before routing (a URL that is not valid percent-encoding), in the same format. */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.status(status).send({ error: { code: 'invalid_request', message: `The URL can not be read: ${error.message}.` } });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL too large, broken HTTP), answered
+ * in the same format instead of Fastify's own.
+ */
+export function clientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request line and headers are larger than this server accepts.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request took too long to arrive.']
+        : [400, 'Bad Request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { code: 'invalid_request', message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -69,7 +112,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
-      const details = error.validation.map((issue) => ({
+      const details = error.validation.slice(0, maxReportedIssues).map((issue) => ({
         path: formatPath([
           ...(where === 'body' ? [] : [where]),
           ...issue.instancePath
@@ -80,10 +123,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: issue.message,
       }));
       const first = details[0];
+      const more = error.validation.length > details.length ? ` (${error.validation.length} problems; the first ${details.length} are listed)` : '';
       return reply.status(400).send({
         error: {
           code: 'invalid_request',
-          message: first ? `Invalid ${where}: ${first.path || where} ${first.message}` : `Invalid ${where}.`,
+          message: first ? `Invalid ${where}: ${first.path || where} ${first.message}${more}` : `Invalid ${where}.`,
           details,
         },
       });
@@ -103,6 +147,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: { code: 'invalid_request', message: error.message } });
+    }
+    if (isUnreadableValue(error)) {
+      return reply.status(400).send({ error: { code: 'invalid_request', message: `A value in the request can not be stored or compared: ${error.message}.` } });
     }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');

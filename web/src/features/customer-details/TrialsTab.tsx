@@ -20,6 +20,9 @@ import { subscriptionStatusColors } from './SubscriptionsTab';
 
 type TrialSubscription = CustomerSubscription;
 
+/** An extension makes a trial end this many days from today (docs/api.md); the server refuses a shorter one. */
+const extensionDays = 30;
+
 function isOpen(trial: TrialSubscription): boolean {
   return trial.active;
 }
@@ -106,7 +109,8 @@ function TrialCard({
       queryClient.invalidateQueries({ queryKey: ['kpis'] }),
     ]);
   const path = `/trials/${encodeURIComponent(trial.id)}`;
-  const extend = useMutation({ mutationFn: () => apiPost<Trial>(`${path}/extend`), onSuccess: refresh });
+  // A refusal (extended meanwhile in another tab, say) also reloads the trial, so the card shows why.
+  const extend = useMutation({ mutationFn: () => apiPost<Trial>(`${path}/extend`), onSettled: refresh });
   const cancel = useMutation({
     mutationFn: () => apiPost<Trial>(`${path}/cancel`),
     onSuccess: async () => {
@@ -115,6 +119,13 @@ function TrialCard({
     },
   });
   const headingId = `trial-${trial.id}`;
+  const extendNoteId = `trial-${trial.id}-extend-note`;
+  // Say why Extend is unavailable instead of offering an action the server would refuse.
+  const extendBlocked = trial.extended
+    ? t('trials.extendedOnce')
+    : trial.daysLeft >= extensionDays
+      ? t('trials.extendNotYet', { days: extensionDays })
+      : null;
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby={headingId}>
@@ -147,12 +158,13 @@ function TrialCard({
             >
               {t('trials.edit')}
             </Button>
-            <Tooltip label={t('trials.extendedOnce')} disabled={!trial.extended}>
+            <Tooltip label={extendBlocked} disabled={!extendBlocked}>
               <Button
                 size="xs"
                 variant="default"
                 leftSection={<IconCalendarPlus size={14} />}
-                disabled={trial.extended}
+                disabled={extendBlocked !== null}
+                aria-describedby={extendBlocked ? extendNoteId : undefined}
                 loading={extend.isPending}
                 onClick={() => extend.mutate()}
               >
@@ -189,6 +201,11 @@ function TrialCard({
         ))}
       </Group>
       <Stack mt="xs" gap="xs">
+        {canManage && extendBlocked ? (
+          <Text size="xs" c="dimmed" id={extendNoteId}>
+            {extendBlocked}
+          </Text>
+        ) : null}
         <MutationError error={extend.error} />
       </Stack>
       {editing ? <EditTrialModal trial={trial} onClose={() => setEditing(false)} onSaved={refresh} /> : null}

@@ -26,7 +26,7 @@ import {
   subscriptionTypes,
 } from '../../lib/urlState';
 import type { CustomerSearch, CustomerSort, FacetKey } from '../../lib/urlState';
-import { StatusBadge } from '../../ui/StatusBadge';
+import { StatusBadge, useStatusRule } from '../../ui/StatusBadge';
 
 export function CustomerFilters({
   search,
@@ -191,8 +191,10 @@ export function CustomerFilters({
 /** Status rules for keyboard and touch users, who cannot hover each badge. */
 function StatusLegend() {
   const { t } = useTranslation();
+  const rule = useStatusRule();
   return (
-    <Popover width={340} position="bottom-start" withArrow shadow="md">
+    // Focus moves into the legend, so Escape closes it and returns to the button (keyboard users).
+    <Popover width={340} position="bottom-start" withArrow shadow="md" trapFocus returnFocus>
       <Popover.Target>
         <Button variant="subtle" size="xs" leftSection={<IconInfoCircle size={14} />}>
           {t('status.legend')}
@@ -207,7 +209,7 @@ function StatusLegend() {
             <div key={status}>
               <StatusBadge status={status} />
               <Text size="xs" c="dimmed" mt={2}>
-                {t(`status.rule.${status}`)}
+                {rule(status)}
               </Text>
             </div>
           ))}
