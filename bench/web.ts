@@ -25,7 +25,7 @@ async function signIn(page: Page, base: string) {
 
 export async function benchWeb(): Promise<boolean> {
   if (!existsSync(chromiumPath)) {
-    console.log(`web bench: Chromium is not installed at ${chromiumPath} (apt-get install -y chromium); skipped.`);
+    console.log(`web bench: Chromium is not installed at ${chromiumPath} (apt-get install -y chromium): not measured.`);
     return false;
   }
   await buildWebIfStale();

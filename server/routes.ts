@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { authRoutes } from './auth/routes';
 import { customerRoutes } from './customers/routes';
 import { kpiRoutes } from './kpis/routes';
+import { analyticsRoutes } from './analytics/routes';
 import { ingestRoutes } from './ingest/routes';
 import { tokenRoutes } from './tokens/routes';
 import { trialRoutes } from './trials/routes';
@@ -22,6 +23,7 @@ export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps)
   await authRoutes(api, { db, config });
   await customerRoutes(api, { db, thresholds: config });
   await kpiRoutes(api, { db });
+  await analyticsRoutes(api, { db });
   await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
   await tokenRoutes(api, { db });
   await trialRoutes(api, { db });

@@ -167,6 +167,70 @@ export type AuditEventsTable = {
   after: ColumnType<unknown, string | null, string | null>;
 };
 
+/** Projection (migration 003): a subscription × product with its fields, Σ quantity of its lines and latest usage row. */
+export type SubscriptionLicensesTable = {
+  partner_id: string;
+  subscription_id: string;
+  product: string;
+  customer_id: string | null;
+  kind: 'paid' | 'trial';
+  status: 'pending_setup' | 'active' | 'suspended' | 'cancelled';
+  start_date: string;
+  end_date: string;
+  auto_renew: boolean;
+  term_months: number;
+  has_line: boolean;
+  purchased: number;
+  usage_date: string | null;
+  assigned: number;
+  used: number;
+  used90d: number;
+};
+
+/** Projection (migration 003): how the license distribution trend changes on a date. */
+export type LicenseTrendChangesTable = {
+  partner_id: string;
+  product: string;
+  date: string;
+  purchased: number;
+  assigned: number;
+  used: number;
+};
+
+/** Projection (migration 003): the partner's latest usage date. */
+export type PartnerUsageTable = {
+  partner_id: string;
+  latest_date: string;
+};
+
+/** Projection (migration 003): what a customer's statuses, licenses and next end date are made of, by date. */
+export type CustomerPortfolioTable = {
+  partner_id: string;
+  customer_id: string;
+  external_id: string | null;
+  name: string;
+  search_name: string;
+  country: string;
+  created_at: string;
+  tags: string[];
+  pending: boolean;
+  expired_from: string | null;
+  products: string[];
+  trial_days: string;
+  paid_days: string;
+  suspended_days: string;
+  breaks: string[] | null;
+  purchased: number[] | null;
+  fixed_end: (string | null)[] | null;
+  expiring_end: (string | null)[] | null;
+  renewal_start: string[] | null;
+  renewal_end: string[] | null;
+  renewal_term: number[] | null;
+  assigned: number[] | null;
+  over_days: string;
+  last_sign_in_at: string | null;
+};
+
 export type DB = {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -182,4 +246,8 @@ export type DB = {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
+  subscription_licenses: SubscriptionLicensesTable;
+  license_trend_changes: LicenseTrendChangesTable;
+  partner_usage: PartnerUsageTable;
+  customer_portfolio: CustomerPortfolioTable;
 };

@@ -1,7 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { analyticsProducts } from '../../contract/common';
-import { day, licenseFacts, lowAssignmentFlags, type PortfolioParams } from '../portfolio/queries';
+import {
+  countsForKpis,
+  expiringWithin90,
+  licenseFacts,
+  licenseOverage,
+  lowAssignment,
+  lowAssignmentCut,
+  renewingWithin90,
+  inScope,
+  type PortfolioParams,
+} from '../portfolio/queries';
 
 export type Kpis = {
   totalCustomers: number;
@@ -18,22 +28,21 @@ export type KpiName = keyof Kpis;
  * Also answers which customers are behind each KPI (the drill-down), from the same SQL.
  */
 function kpiMembers(params: PortfolioParams) {
-  const asOf = day(params.asOf);
-  const low = analyticsProducts.map(
-    (product) => sql`select customer_id from (${lowAssignmentFlags({ partnerId: params.scope.partnerId, asOf: params.asOf, product })}) x where flagged`,
-  );
+  const { scope, asOf } = params;
   return sql`
-    with facts as (${licenseFacts({ ...params, products: analyticsProducts })}),
-    low as (${sql.join(low, sql` union `)})
+    with facts as materialized (${licenseFacts({ partnerId: scope.partnerId, asOf, products: analyticsProducts, usage: ['assigned'] })}),
+    cut as materialized (${lowAssignmentCut(sql`facts`)})
     select f.customer_id,
-           bool_or(f.status <> 'cancelled') as "totalCustomers",
-           bool_or(f.active and (f.kind = 'trial' or not f.auto_renew) and f.end_date - ${asOf} <= 90) as "approachingExpiration",
-           bool_or(f.active and f.kind = 'paid' and f.auto_renew and f.effective_end - ${asOf} <= 90) as "approachingRenewal",
-           bool_or(f.customer_id in (select customer_id from low)) as "lowAssignment",
-           bool_or(f.active and f.assigned > f.purchased) as "exceedingLimit"
+           bool_or(${countsForKpis}) as "totalCustomers",
+           bool_or(${expiringWithin90(asOf)}) as "approachingExpiration",
+           bool_or(${renewingWithin90(asOf)}) as "approachingRenewal",
+           coalesce(bool_or(${lowAssignment(asOf)}), false) as "lowAssignment",
+           bool_or(${licenseOverage}) as "exceedingLimit"
     from facts f
+    left join cut on cut.product = f.product
+    where ${inScope({ scope, customer: sql`f.customer_id` })}
     group by f.customer_id
-    having bool_or(f.status <> 'cancelled')`;
+    having bool_or(${countsForKpis})`;
 }
 
 export async function countKpis(db: Kysely<DB>, params: PortfolioParams): Promise<Kpis> {

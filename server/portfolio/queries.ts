@@ -1,20 +1,29 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../db/schema';
 import type { StatusThresholds } from '../config';
 import type { CustomerScope } from '../auth/caller';
 import { customerStatuses, products } from '../../contract/common';
 
 // The building blocks every portfolio question is made of (SPEC §4.1, §9, §10). Customer statuses, KPIs and
-// analytics compose these fragments; none of them restates a rule.
+// analytics compose these fragments; none of them restates a rule. The date rules themselves are SQL functions
+// (ph_is_active, ph_effective_end, ph_whole_months: migrations 001 and 003), and the big reads go through the
+// projections of migration 003, which hold facts, never answers for a date.
 
 export type PortfolioParams = { scope: CustomerScope; asOf: string };
 
+/** Whether customer `customer` (an SQL expression) is one the caller may see; true for the whole partner. */
+export function inScope({ scope, customer }: { scope: CustomerScope; customer: RawBuilder<unknown> }): RawBuilder<boolean> {
+  // A set, not a per-row lookup: it stays one hashed subplan whatever the planner thinks of the tables.
+  return scope.assignedTo
+    ? sql<boolean>`${customer} in (select a.customer_id from customer_assignments a
+                                 where a.partner_id = ${scope.partnerId} and a.user_id = ${scope.assignedTo})`
+    : sql<boolean>`true`;
+}
+
 /** The customers the caller may see: all of the partner's, or those provisioned by or assigned to them. */
 export function scopedCustomers({ scope }: { scope: CustomerScope }): RawBuilder<unknown> {
-  const assigned = scope.assignedTo
-    ? sql`and exists (select 1 from customer_assignments a
-                      where a.partner_id = o.partner_id and a.customer_id = o.id and a.user_id = ${scope.assignedTo})`
-    : sql``;
-  return sql`select o.* from organizations o where o.partner_id = ${scope.partnerId} and o.kind = 'customer' ${assigned}`;
+  return sql`select o.* from organizations o
+             where o.partner_id = ${scope.partnerId} and o.kind = 'customer' and ${inScope({ scope, customer: sql`o.id` })}`;
 }
 
 /** `d` as SQL date. */
@@ -30,9 +39,10 @@ export function subscriptionsAt({ scope, asOf }: PortfolioParams): RawBuilder<un
            ph_effective_end(s.kind, s.auto_renew, s.end_date, s.term_months, ${day(asOf)}) as effective_end,
            ph_is_active(s.status, s.kind, s.auto_renew, s.start_date, s.end_date, s.term_months, ${day(asOf)}) as active
     from subscriptions s
-    join (${scopedCustomers({ scope })}) c on c.id = s.customer_id
-    where s.partner_id = ${scope.partnerId}`;
+    where s.partner_id = ${scope.partnerId} and s.customer_id is not null and ${inScope({ scope, customer: sql`s.customer_id` })}`;
 }
+
+export type UsageColumn = 'assigned' | 'used' | 'used90d';
 
 /**
  * A usage figure of one subscription × product at a date: the latest row on or before it, else 0 (SPEC §2).
@@ -43,7 +53,7 @@ export function usageAt(options: {
   subscription: RawBuilder<unknown>;
   product: RawBuilder<unknown>;
   date: RawBuilder<unknown>;
-  column: 'assigned' | 'used' | 'used90d';
+  column: UsageColumn;
 }): RawBuilder<number> {
   return sql<number>`coalesce((select u.${sql.ref(options.column)} from license_usage u
       where u.partner_id = ${options.partnerId} and u.subscription_id = ${options.subscription}
@@ -51,136 +61,204 @@ export function usageAt(options: {
       order by u.date desc limit 1), 0)`;
 }
 
-/** Purchased licenses per subscription × product: Σ quantity of its lines. */
-export function purchasedLicenses({ partnerId }: { partnerId: string }): RawBuilder<unknown> {
-  return sql`select subscription_id, product, sum(quantity)::int as purchased
-             from subscription_lines where partner_id = ${partnerId} group by subscription_id, product`;
+/**
+ * `usageAt` for a row of subscription_licenses (alias `licenses`): its latest usage row answers when it is dated
+ * on or before the date, which it is for any recent date; only an earlier date looks further back.
+ */
+export function licenseUsageAt(options: { partnerId: string; licenses: string; date: RawBuilder<unknown>; column: UsageColumn }): RawBuilder<number> {
+  const column = (name: string) => sql.ref(`${options.licenses}.${name}`);
+  return sql<number>`(case when ${column('usage_date')} is null then 0
+      when ${column('usage_date')} <= ${options.date} then ${column(options.column)}
+      else ${usageAt({ partnerId: options.partnerId, subscription: column('subscription_id'), product: column('product'), date: options.date, column: options.column })} end)`;
 }
 
-/** An invoice unpaid at asOf and more than SUSPEND_AFTER_DAYS past due, for subscription `subscription`. */
-function overdueInvoice(options: { partnerId: string; asOf: string; suspendAfterDays: number; subscription: RawBuilder<unknown> }) {
-  return sql`exists (select 1 from invoices i
-      where i.partner_id = ${options.partnerId} and i.subscription_id = ${options.subscription}
-        and (i.paid_at is null or i.paid_at >= ${endOfDay(options.asOf)})
-        and i.due_date + ${options.suspendAfterDays}::int < ${day(options.asOf)})`;
+/** Purchased licenses per subscription × product: Σ quantity of its lines. */
+export function purchasedLicenses({ partnerId }: { partnerId: string }): RawBuilder<unknown> {
+  return sql`select subscription_id, product, purchased from subscription_licenses
+             where partner_id = ${partnerId} and has_line`;
+}
+
+/** Subscriptions with an invoice unpaid at asOf and more than SUSPEND_AFTER_DAYS past due. */
+function overdueSubscriptions(options: { partnerId: string; asOf: string; suspendAfterDays: number }) {
+  return sql`select i.subscription_id from invoices i
+      where i.partner_id = ${options.partnerId}
+        and coalesce(i.paid_at, 'infinity'::timestamptz) >= ${endOfDay(options.asOf)}
+        and i.due_date + ${options.suspendAfterDays}::int < ${day(options.asOf)}`;
 }
 
 export const statusOrder = sql.raw(`array[${customerStatuses.map((s) => `'${s}'`).join(', ')}]::text[]`);
 export const productOrder = sql.raw(`array[${products.map((p) => `'${p}'`).join(', ')}]::text[]`);
 
+/** Customers with a paid subscription active at asOf that has an invoice unpaid and overdue at asOf. */
+function overdueCustomers(options: { partnerId: string; asOf: string; suspendAfterDays: number }) {
+  // The few overdue invoices are found once (an array, computed before anything else), then their subscriptions.
+  return sql`select s.customer_id from subscriptions s
+      where s.partner_id = ${options.partnerId} and s.id = any(array(${overdueSubscriptions(options)})) and s.kind = 'paid'
+        and ph_is_active(s.status, s.kind, s.auto_renew, s.start_date, s.end_date, s.term_months, ${day(options.asOf)})`;
+}
+
 /**
  * One row per scoped customer with its statuses (SPEC §4.1, in the table's order), products, licenses, next end
- * date and last admin sign-in at asOf.
+ * date and last admin sign-in at asOf, read from its customer_portfolio row: the days each status holds, and values
+ * per piece of time between the dates its set of active subscriptions changes (`k`, found with width_bucket).
+ * Usage-based values there are those of the latest usage rows; for an asOf before the partner's latest usage
+ * date they are computed from the subscription × product rows instead.
  */
 export function customerFacts(params: PortfolioParams & { thresholds: StatusThresholds }): RawBuilder<unknown> {
   const { scope, asOf, thresholds } = params;
   const partnerId = scope.partnerId;
+  const asOfDay = day(asOf);
+  const k = sql`width_bucket(${asOfDay}, c.breaks)`;
+  const active = sql`ph_is_active(l.status, l.kind, l.auto_renew, l.start_date, l.end_date, l.term_months, ${asOfDay})`;
+  const assignedAt = licenseUsageAt({ partnerId, licenses: 'l', date: asOfDay, column: 'assigned' });
+  const licensesOf = sql`from subscription_licenses l where l.partner_id = ${partnerId} and l.customer_id = c.customer_id and ${active}`;
+  // Whether the latest usage rows are all on or before asOf: then the portfolio's usage-based values answer.
+  const latest = sql`(select coalesce(max(p.latest_date) <= ${asOfDay}, true) from partner_usage p where p.partner_id = ${partnerId})`;
+  const assigned = sql`(case when ${latest} then coalesce(c.assigned[${k}], 0)
+      else (select coalesce(sum(${assignedAt}), 0)::int ${licensesOf} and l.has_line) end)`;
+  // Every product counts for overage: assigned above Σ quantity, which is 0 without a line.
+  const overage = sql`(case when ${latest} then c.over_days @> ${asOfDay}
+      else exists (select 1 ${licensesOf} and ${assignedAt} > l.purchased) end)`;
+  // Auto-renewing subscriptions end on their next renewal; one of them (the usual case) is computed inline.
+  const renewal = sql`(case when c.renewal_end is null then null
+      when cardinality(c.renewal_end) = 1 then
+        case when c.renewal_start[1] <= ${asOfDay} then ph_effective_end('paid', true, c.renewal_end[1], c.renewal_term[1], ${asOfDay}) end
+      else (select min(ph_effective_end('paid', true, r.end_date, r.term, ${asOfDay}))
+            from unnest(c.renewal_start, c.renewal_end, c.renewal_term) as r(start_date, end_date, term)
+            where r.start_date <= ${asOfDay}) end)`;
+  // The latest sign-in answers unless it is after asOf; then the customer's sign-ins are looked up.
+  const lastSignIn = sql`(case when c.last_sign_in_at is null or c.last_sign_in_at < ${endOfDay(asOf)} then c.last_sign_in_at
+      else (select max(g.at) from admin_sign_ins g
+            where g.partner_id = ${partnerId} and g.customer_id = c.customer_id and g.at < ${endOfDay(asOf)}) end)`;
+  const noActivitySince = sql`((${asOfDay} - ${thresholds.NO_ACTIVITY_DAYS}::int + 1)::timestamp at time zone 'UTC')`;
   return sql`
-    with subs as (${subscriptionsAt(params)}),
-    purchased as (${purchasedLicenses({ partnerId })}),
-    -- Every product counts for overage (assigned above Σ quantity, which is 0 without a line).
-    active_products as (
-      select s.customer_id, s.id as subscription_id, p.product, coalesce(pu.purchased, 0) as purchased,
-             pu.purchased is not null as has_line,
-             ${usageAt({ partnerId, subscription: sql`s.id`, product: sql`p.product`, date: day(asOf), column: 'assigned' })} as assigned
-      from subs s
-      cross join unnest(${productOrder}) as p(product)
-      left join purchased pu on pu.subscription_id = s.id and pu.product = p.product
-      where s.active
-    ),
-    per_subscription as (
-      select s.*,
-             coalesce(ap.over, false) as over,
-             s.active and s.kind = 'paid' and (s.status = 'suspended' or ${overdueInvoice({ partnerId, asOf, suspendAfterDays: thresholds.SUSPEND_AFTER_DAYS, subscription: sql`s.id` })}) as suspended,
-             ap.purchased, ap.assigned
-      from subs s
-      left join (
-        select subscription_id, bool_or(assigned > purchased) as over,
-               sum(purchased) filter (where has_line)::int as purchased,
-               sum(assigned) filter (where has_line)::int as assigned
-        from active_products group by subscription_id
-      ) ap on ap.subscription_id = s.id
-    ),
-    per_customer as (
-      select customer_id,
-             bool_or(suspended) as suspended,
-             bool_or(active and over) as license_overage,
-             bool_or(active and (kind = 'trial' or not auto_renew)
-                     and end_date - ${day(asOf)} <= ${thresholds.EXPIRING_SOON_DAYS}::int) as expiring_soon,
-             bool_or(status = 'pending_setup') as ready_for_order_setup,
-             bool_or(active and kind = 'trial') as trial,
-             bool_or(active and kind = 'paid') as subscription,
-             bool_and(effective_end < ${day(asOf)} or status = 'cancelled') and not bool_or(status = 'pending_setup') as expired,
-             min(effective_end) filter (where active) as next_end_date,
-             coalesce(sum(purchased) filter (where active), 0)::int as purchased,
-             coalesce(sum(assigned) filter (where active), 0)::int as assigned
-      from per_subscription group by customer_id
-    ),
-    customer_products as (
-      select s.customer_id, array_agg(distinct l.product) as products
-      from subs s join subscription_lines l on l.partner_id = ${partnerId} and l.subscription_id = s.id
-      where s.status <> 'cancelled'
-      group by s.customer_id
-    )
-    select c.id, c.external_id, c.name, c.search_name, c.country, c.created_at, c.tags,
-           coalesce(pc.purchased, 0) as purchased, coalesce(pc.assigned, 0) as assigned,
-           pc.next_end_date,
-           si.last_at as last_admin_sign_in_at,
-           array(select p from unnest(${productOrder}) as p where p = any(coalesce(cp.products, '{}'))) as products,
+    select c.customer_id as id, c.external_id, c.name, c.search_name, c.country, c.created_at, c.tags,
+           coalesce(c.purchased[${k}], 0) as purchased, ${assigned} as assigned,
+           least(c.fixed_end[${k}], ${renewal}) as next_end_date, ${lastSignIn} as last_admin_sign_in_at,
+           c.products,
            array_remove(array[
-             case when pc.suspended then 'suspended' end,
-             case when pc.license_overage then 'license_overage' end,
-             case when pc.expiring_soon then 'expiring_soon' end,
-             case when pc.ready_for_order_setup then 'ready_for_order_setup' end,
-             case when (si.last_at is null or si.last_at < ((${day(asOf)} - ${thresholds.NO_ACTIVITY_DAYS}::int + 1)::timestamp at time zone 'UTC'))
-                       and c.created_at <= ${day(asOf)} - ${thresholds.NO_ACTIVITY_DAYS}::int then 'no_recent_activity' end,
-             case when pc.trial then 'trial' end,
-             case when pc.subscription then 'subscription' end,
-             case when pc.expired then 'expired' end
+             case when c.suspended_days @> ${asOfDay}
+                       or c.customer_id in (${overdueCustomers({ partnerId, asOf, suspendAfterDays: thresholds.SUSPEND_AFTER_DAYS })})
+                  then 'suspended' end,
+             case when ${overage} then 'license_overage' end,
+             case when c.expiring_end[${k}] - ${asOfDay} <= ${thresholds.EXPIRING_SOON_DAYS}::int then 'expiring_soon' end,
+             case when c.pending then 'ready_for_order_setup' end,
+             case when (${lastSignIn} is null or ${lastSignIn} < ${noActivitySince})
+                       and c.created_at <= ${asOfDay} - ${thresholds.NO_ACTIVITY_DAYS}::int then 'no_recent_activity' end,
+             case when c.trial_days @> ${asOfDay} then 'trial' end,
+             case when c.paid_days @> ${asOfDay} then 'subscription' end,
+             case when c.expired_from <= ${asOfDay} then 'expired' end
            ], null) as statuses
-    from (${scopedCustomers({ scope })}) c
-    left join per_customer pc on pc.customer_id = c.id
-    left join customer_products cp on cp.customer_id = c.id
-    left join lateral (
-      select max(x.at) as last_at from (
-        select g.at from admin_sign_ins g
-        where g.partner_id = ${partnerId} and g.customer_id = c.id and g.at < ${endOfDay(asOf)}
-        order by g.at desc limit 1) x
-    ) si on true`;
+    from customer_portfolio c
+    where c.partner_id = ${partnerId} and ${inScope({ scope, customer: sql`c.customer_id` })}`;
 }
 
 /**
- * License facts per subscription × product for the scoped customers' subscriptions that have a line for one of
- * `products`: purchased, and assigned at asOf.
+ * License facts per subscription × product with a line for one of `products`, for every customer of the partner
+ * (scope is applied by the caller, so partner-wide questions like the low-assignment cohort share the rows):
+ * the subscription's fields, effective end and whether it is active at asOf, purchased, and usage at asOf.
  */
-export function licenseFacts(params: PortfolioParams & { products: readonly string[] }): RawBuilder<unknown> {
-  const partnerId = params.scope.partnerId;
+export function licenseFacts(params: {
+  partnerId: string;
+  asOf: string;
+  products: readonly string[];
+  usage?: readonly UsageColumn[];
+}): RawBuilder<unknown> {
+  const { partnerId } = params;
+  const asOfDay = day(params.asOf);
+  // Materialized rows compute every column: a caller that needs fewer usage figures asks for fewer.
+  const usage = (params.usage ?? ['assigned', 'used', 'used90d']).map(
+    (column) => sql`${licenseUsageAt({ partnerId, licenses: 'l', date: asOfDay, column })} as ${sql.ref(column)}`,
+  );
   return sql`
-    select s.*, pu.product, pu.purchased,
-           ${usageAt({ partnerId, subscription: sql`s.id`, product: sql`pu.product`, date: day(params.asOf), column: 'assigned' })} as assigned
-    from (${subscriptionsAt(params)}) s
-    join (${purchasedLicenses({ partnerId })}) pu on pu.subscription_id = s.id
-    where pu.product in (${sql.join(params.products)})`;
+    select l.subscription_id, l.customer_id, l.product, l.kind, l.status, l.start_date, l.end_date, l.auto_renew,
+           l.term_months, l.purchased, l.usage_date,
+           ph_effective_end(l.kind, l.auto_renew, l.end_date, l.term_months, ${asOfDay}) as effective_end,
+           ph_is_active(l.status, l.kind, l.auto_renew, l.start_date, l.end_date, l.term_months, ${asOfDay}) as active,
+           ${sql.join(usage)}
+    from subscription_licenses l
+    where l.partner_id = ${partnerId} and l.product in (${sql.join(params.products)})
+      and l.has_line and l.customer_id is not null`;
 }
 
+// SPEC §9–10 memberships of a license-facts row `f` at asOf: the KPIs count customers with such rows, analytics
+// lists the rows.
+
+/** §10.3 / §9 Approaching expiration: a trial or a paid subscription without auto-renewal, ending within 90 days. */
+export const expiringWithin90 = (asOf: string) =>
+  sql<boolean>`(f.active and (f.kind = 'trial' or not f.auto_renew) and f.end_date - ${day(asOf)} <= 90)`;
+
+/** §10.4 / §9 Approaching renewal: a paid auto-renewing subscription whose effective end is within 90 days. */
+export const renewingWithin90 = (asOf: string) =>
+  sql<boolean>`(f.active and f.kind = 'paid' and f.auto_renew and f.effective_end - ${day(asOf)} <= 90)`;
+
+/** §10.6 / §9 Exceeding license limit. */
+export const licenseOverage = sql<boolean>`(f.active and f.assigned > f.purchased)`;
+
+/** §10.2 Recently added: not cancelled nor pending setup, started in the last 90 days. */
+export const recentlyAdded = (asOf: string) =>
+  sql<boolean>`(f.status not in ('cancelled', 'pending_setup') and f.start_date between ${day(asOf)} - 89 and ${day(asOf)})`;
+
+/** §10.5 The low-assignment cohort: active with purchased licenses. Its ratio is assigned / purchased. */
+export const lowAssignmentCohort = sql<boolean>`(f.active and f.purchased > 0)`;
+
 /**
- * SPEC §10.5. The cohort is every subscription of the partner active at asOf with purchased > 0 for the product;
- * flagged are members at least 30 days old whose assigned/purchased is at or below the cohort's 25th percentile
- * and below its median. The cohort is always the whole partner, so a flag never depends on who is looking.
+ * §10.5 The cohort's continuous 25th percentile and median per product, over license facts `facts`. The cohort is
+ * always the whole partner, so a flag never depends on who is looking; rows and KPIs are scoped afterwards.
  */
-export function lowAssignmentFlags(params: { partnerId: string; asOf: string; product: string }): RawBuilder<unknown> {
+export function lowAssignmentCut(facts: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    with cohort as (
-      select f.id as subscription_id, f.customer_id, f.start_date, f.assigned::float8 / f.purchased as ratio
-      from (${licenseFacts({ scope: { partnerId: params.partnerId }, asOf: params.asOf, products: [params.product] })}) f
-      where f.active and f.purchased > 0
-    ),
-    cut as (
-      select percentile_cont(0.25) within group (order by ratio) as p25,
-             percentile_cont(0.5) within group (order by ratio) as p50
-      from cohort
-    )
-    select cohort.*, cut.p25, cut.p50,
-           (cohort.start_date <= ${day(params.asOf)} - 30 and cohort.ratio <= cut.p25 and cohort.ratio < cut.p50) as flagged
-    from cohort cross join cut`;
+    select f.product,
+           percentile_cont(0.25) within group (order by f.assigned::float8 / f.purchased) as p25,
+           percentile_cont(0.5) within group (order by f.assigned::float8 / f.purchased) as p50
+    from ${facts} f
+    where ${lowAssignmentCohort}
+    group by f.product`;
+}
+
+/** §10.5 Flagged: a cohort member at least 30 days old at or below the 25th percentile and below the median (`cut`). */
+export const lowAssignment = (asOf: string) =>
+  sql<boolean>`(${lowAssignmentCohort} and f.start_date <= ${day(asOf)} - 30
+                and f.assigned::float8 / f.purchased <= cut.p25 and f.assigned::float8 / f.purchased < cut.p50)`;
+
+/**
+ * Customers in scope for analytics and KPIs: those with a meetings or calling line in a subscription that is not
+ * cancelled (SPEC §9) are the ones that count.
+ */
+export const countsForKpis = sql<boolean>`(f.status <> 'cancelled')`;
+
+/** The trend's running totals of Σ purchased, assigned and used at each of `dates` (SPEC §10.1). */
+export async function trendAt(
+  db: Kysely<DB>,
+  params: PortfolioParams & { product: string; dates: string[] },
+): Promise<{ date: string; purchased: number; assigned: number; used: number }[]> {
+  const { scope, product } = params;
+  // The whole partner reads the projection; a narrower scope adds up its own subscriptions' changes.
+  const changes = scope.assignedTo
+    ? sql`select c.* from ph_trend_changes(${scope.partnerId}, array(
+            select l.subscription_id from subscription_licenses l join (${scopedCustomers({ scope })}) o on o.id = l.customer_id
+            where l.partner_id = ${scope.partnerId} and l.product = ${product})) c
+          where c.product = ${product}`
+    : sql`select c.date, c.purchased, c.assigned, c.used from license_trend_changes c
+          where c.partner_id = ${scope.partnerId} and c.product = ${product}`;
+  const { rows } = await sql<{ date: string; purchased: number; assigned: number; used: number }>`
+    select p.date, coalesce(sum(c.purchased), 0)::int as purchased, coalesce(sum(c.assigned), 0)::int as assigned,
+           coalesce(sum(c.used), 0)::int as used
+    from unnest(${params.dates}::date[]) as p(date)
+    left join (${changes}) c on c.date <= p.date
+    group by p.date
+    order by p.date`.execute(db);
+  return rows;
+}
+
+/** Keeps the projections current with usage rows about to be stored: call it before storing them. */
+export async function recordUsage(
+  db: Kysely<DB>,
+  partnerId: string,
+  usage: { subscriptionId: string; product: string; date: string; assigned: number; used: number; used90d: number }[],
+): Promise<void> {
+  if (!usage.length) return;
+  await sql`select ph_record_usage(${partnerId}, ${usage.map((u) => u.subscriptionId)}::text[], ${usage.map((u) => u.product)}::text[],
+                                   ${usage.map((u) => u.date)}::date[], ${usage.map((u) => u.assigned)}::int[],
+                                   ${usage.map((u) => u.used)}::int[], ${usage.map((u) => u.used90d)}::int[])`.execute(db);
 }

@@ -1,4 +1,8 @@
 import * as initial from './001_initial';
+import * as analyticsProjections from './003_analytics_projections';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
-export const migrations: { version: string; sql: string }[] = [{ version: '001_initial', sql: initial.sql }];
+export const migrations: { version: string; sql: string }[] = [
+  { version: '001_initial', sql: initial.sql },
+  { version: '003_analytics_projections', sql: analyticsProjections.sql },
+];

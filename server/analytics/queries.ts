@@ -1,0 +1,135 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../db/schema';
+import type { AnalyticsRow, AnalyticsRowField, AnalyticsSection } from '../../contract/analytics';
+import {
+  day,
+  expiringWithin90,
+  inScope,
+  licenseFacts,
+  licenseOverage,
+  licenseUsageAt,
+  lowAssignment,
+  lowAssignmentCut,
+  recentlyAdded,
+  renewingWithin90,
+  type PortfolioParams,
+} from '../portfolio/queries';
+
+// SPEC §10 for one product at asOf. Every question starts from `members`: the product's license facts with the
+// section each row belongs to. The low-assignment cohort is the whole partner; rows are then scoped.
+
+export type AnalyticsParams = PortfolioParams & { product: string };
+export type SectionSort = { field: AnalyticsRowField; descending: boolean };
+
+const sectionColumns: Record<AnalyticsSection, string> = {
+  recentlyAdded: 'recently_added',
+  expiring: 'expiring',
+  renewing: 'renewing',
+  lowAssignment: 'low_assignment',
+  overage: 'overage',
+};
+
+const inSection = (section: AnalyticsSection) => sql.ref(`f.${sectionColumns[section]}`);
+
+/** The product's license facts of the caller's customers that belong to at least one section. */
+function members(params: AnalyticsParams): RawBuilder<unknown> {
+  const { scope, asOf } = params;
+  return sql`
+    with facts as materialized (${licenseFacts({ partnerId: scope.partnerId, asOf, products: [params.product] })}),
+    cut as materialized (${lowAssignmentCut(sql`facts`)}),
+    flagged as (
+      select f.*, ${recentlyAdded(asOf)} as recently_added, ${expiringWithin90(asOf)} as expiring,
+             ${renewingWithin90(asOf)} as renewing, coalesce(${lowAssignment(asOf)}, false) as low_assignment,
+             ${licenseOverage} as overage
+      from facts f left join cut on cut.product = f.product
+      where ${inScope({ scope, customer: sql`f.customer_id` })}
+    )
+    select * from flagged f where f.recently_added or f.expiring or f.renewing or f.low_assignment or f.overage`;
+}
+
+/** Section KPIs as JSON: ratios of sums, null over nothing. */
+function sectionKpis(section: AnalyticsSection): RawBuilder<unknown> {
+  const customers = sql`'customers', count(distinct f.customer_id)`;
+  const ratios = sql`'assignedRatio', sum(f.assigned)::float8 / nullif(sum(f.purchased), 0),
+                     'usedRatio', sum(f.used)::float8 / nullif(sum(f.purchased), 0)`;
+  const kpis = {
+    recentlyAdded: sql`${customers}, 'licenses', coalesce(sum(f.purchased), 0)`,
+    expiring: sql`${customers}, ${ratios}`,
+    renewing: sql`${customers}, ${ratios}`,
+    lowAssignment: sql`${customers}, ${ratios}, 'unassigned', coalesce(sum(greatest(f.purchased - f.assigned, 0)), 0)`,
+    overage: sql`${customers}, 'licenses', coalesce(sum(f.assigned - f.purchased), 0),
+                 'average', sum(f.assigned - f.purchased)::float8 / nullif(count(distinct f.customer_id), 0)`,
+  }[section];
+  return sql`(select jsonb_build_object(${kpis}) from members f where ${inSection(section)})`;
+}
+
+/**
+ * A section's rows as JSON, in `sort` order, `limit` of them from `offset` (all without a limit). Weekly changes
+ * look a week back, the only figures that may need license_usage itself: computed for the rows returned.
+ */
+function sectionRows(params: AnalyticsParams & { section: AnalyticsSection; sort: SectionSort; limit?: number; offset?: number }) {
+  const { scope, asOf } = params;
+  const partnerId = scope.partnerId;
+  const weekAgo = sql`${day(asOf)} - 7`;
+  const direction = sql.raw(params.sort.descending ? 'desc' : 'asc');
+  const order = sql`${sql.ref(params.sort.field)} ${direction} nulls last, "customerName", "subscriptionId"`;
+  const page = params.limit === undefined ? sql`` : sql`limit ${params.limit} offset ${params.offset ?? 0}`;
+  return sql`(
+    select coalesce(jsonb_agg(to_jsonb(r) - 'n' order by r.n), '[]')
+    from (
+      select row_number() over (order by ${order}) as n, r.*
+      from (
+        select f.customer_id as "customerId", o.external_id as "externalId", o.name as "customerName",
+               f.subscription_id as "subscriptionId", f.kind, f.auto_renew as "autoRenew", f.start_date as "startDate",
+               f.effective_end as "endDate", f.purchased, f.assigned, f.used,
+               greatest(f.purchased - f.assigned, 0) as available, f.used90d,
+               f.assigned::float8 / nullif(f.purchased, 0) as "assignedRatio",
+               f.used::float8 / nullif(f.purchased, 0) as "usedRatio",
+               ${day(asOf)} - f.start_date as "daysSinceAdded", f.effective_end - ${day(asOf)} as "daysUntilEnd",
+               ph_whole_months(f.start_date, ${day(asOf)}) as "monthsSinceAdded",
+               ph_whole_months(${day(asOf)}, f.effective_end) as "monthsRemaining",
+               f.assigned - ${licenseUsageAt({ partnerId, licenses: 'l', date: weekAgo, column: 'assigned' })} as "weeklyAssignmentChange",
+               f.used - ${licenseUsageAt({ partnerId, licenses: 'l', date: weekAgo, column: 'used' })} as "weeklyUsageChange"
+        from members f
+        join organizations o on o.partner_id = ${partnerId} and o.id = f.customer_id
+        join subscription_licenses l on l.partner_id = ${partnerId} and l.subscription_id = f.subscription_id and l.product = f.product
+        where ${inSection(params.section)}
+      ) r
+      order by ${order}
+      ${page}
+    ) r)`;
+}
+
+const sectionTotal = (section: AnalyticsSection) => sql`(select count(*)::int from members f where ${inSection(section)})`;
+
+export type SectionAnswer<K> = { kpis: K; rows: { items: AnalyticsRow[]; total: number } };
+type OverviewRow = Record<AnalyticsSection, SectionAnswer<Record<string, number | null>>>;
+
+/** All five sections at once: KPIs, totals and the first `limit` rows of each in its `sorts` order. */
+export async function sectionsOverview(
+  db: Kysely<DB>,
+  params: AnalyticsParams & { sections: readonly AnalyticsSection[]; sorts: Record<AnalyticsSection, SectionSort>; limit: number },
+): Promise<OverviewRow> {
+  const columns = params.sections.map(
+    (section) => sql`jsonb_build_object('kpis', ${sectionKpis(section)},
+                        'rows', jsonb_build_object('items', ${sectionRows({ ...params, section, sort: params.sorts[section], limit: params.limit })},
+                                                   'total', ${sectionTotal(section)})) as ${sql.ref(section)}`,
+  );
+  const { rows } = await sql<OverviewRow>`
+    with members as materialized (${members(params)})
+    select ${sql.join(columns)}`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('The analytics query returned no row.');
+  return row;
+}
+
+/** One section's rows (a page, or all of them) and how many there are. */
+export async function sectionPage(
+  db: Kysely<DB>,
+  params: AnalyticsParams & { section: AnalyticsSection; sort: SectionSort; limit?: number; offset?: number },
+): Promise<{ items: AnalyticsRow[]; total: number }> {
+  const { rows } = await sql<{ items: AnalyticsRow[]; total: number }>`
+    with members as materialized (${members(params)})
+    select ${sectionRows(params)} as items, ${sectionTotal(params.section)} as total`.execute(db);
+  return rows[0] ?? { items: [], total: 0 };
+}
