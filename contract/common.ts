@@ -49,10 +49,6 @@ export const email = z
   .pipe(z.email({ message: 'must be an e-mail address' }))
   .transform((value) => value.toLowerCase());
 
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorBody = z.infer<typeof errorBody>;
 
 export const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
 export const pageSize = z.coerce.number().int().min(1).max(1000).default(50);

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Duplex } from 'node:stream';
-import type { z } from 'zod';
 
 export type ErrorCode =
   | 'invalid_request'
@@ -43,9 +42,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-export function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): IssueDetail[] {
-  return issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
-}
 
 function isHttpError(error: unknown): error is HttpError {
   return error instanceof Error && typeof (error as HttpError).statusCode === 'number' && typeof (error as HttpError).code === 'string' && (error as HttpError).code === (error as HttpError).code.toLowerCase();
