@@ -24,7 +24,6 @@ import { apiDelete, apiGet, apiPost, serverFieldMessages } from '../../lib/api';
 import { isKnownRole, isPartnerRole } from '../../lib/permissions';
 import type {
   ConsoleData,
-  ConsoleSubscription,
   CustomerAdmin,
   CustomerRole,
   ExternalAdmin,
@@ -38,15 +37,14 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState, MutationError } from '../../ui/ErrorState';
 import { LoadingState } from '../../ui/LoadingState';
 import { InvitationLink } from '../../ui/InvitationLink';
-import { UsageBar, UsageLegend } from '../../ui/UsageBar';
+import { UsageLegend } from '../../ui/UsageBar';
+import { LicenseTable } from '../../ui/LicenseTable';
 import { useMe } from '../../app/session';
 import { subscriptionStatusColors } from '../customer-details/SubscriptionsTab';
 
 const customerRoleOptions: readonly CustomerRole[] = ['customer_full_admin', 'customer_readonly_admin'];
 const adminColumns = dataColumns<CustomerAdmin>();
 const externalColumns = dataColumns<ExternalAdmin>();
-type ProductRow = ConsoleSubscription['products'][number];
-const productColumns = dataColumns<ProductRow>();
 type Removal = { kind: 'admins' | 'external-admins'; email: string; name: string };
 
 export default function ConsolePage() {
@@ -256,56 +254,7 @@ export default function ConsolePage() {
                     {format.date(subscription.startDate)} – {format.date(subscription.endDate)}
                   </Text>
                 </Group>
-                <DataTable
-                  caption={t('subscriptions.licensesCaption', { id: subscription.id })}
-                  minWidth={640}
-                  data={subscription.products}
-                  getRowId={(row) => row.product}
-                  empty={<EmptyState title={t('subscriptions.noLines')} />}
-                  columns={[
-                    productColumns.display({
-                      id: 'product',
-                      header: t('subscriptions.product'),
-                      cell: ({ row }) => t(`products.${row.original.product}`),
-                    }),
-                    productColumns.display({
-                      id: 'purchased',
-                      header: t('licenses.purchased'),
-                      meta: { align: 'right' },
-                      cell: ({ row }) => format.number(row.original.purchased),
-                    }),
-                    productColumns.display({
-                      id: 'assigned',
-                      header: t('licenses.assigned'),
-                      meta: { align: 'right' },
-                      cell: ({ row }) => format.number(row.original.assigned),
-                    }),
-                    productColumns.display({
-                      id: 'used',
-                      header: t('licenses.used'),
-                      meta: { align: 'right' },
-                      cell: ({ row }) => format.number(row.original.used),
-                    }),
-                    productColumns.display({
-                      id: 'available',
-                      header: t('licenses.available'),
-                      meta: { align: 'right' },
-                      cell: ({ row }) => format.number(row.original.available),
-                    }),
-                    productColumns.display({
-                      id: 'bar',
-                      header: t('licenses.usedAssignedAvailable'),
-                      meta: { width: 220 },
-                      cell: ({ row }) => (
-                        <UsageBar
-                          purchased={row.original.purchased}
-                          assigned={row.original.assigned}
-                          used={row.original.used}
-                        />
-                      ),
-                    }),
-                  ]}
-                />
+                <LicenseTable subscriptionId={subscription.id} rows={subscription.products} />
               </div>
             ))}
           </Stack>

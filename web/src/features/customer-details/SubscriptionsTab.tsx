@@ -1,20 +1,19 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { MantineColor } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ratio } from '../../lib/format';
 import { isProduct } from '../../lib/products';
 import type {
   CustomerDetails,
   CustomerSubscription,
   Invoice,
-  LicenseBreakdown,
   OrderHistoryEntry,
   SubscriptionStatus,
 } from '../../lib/types';
 import { useFormat } from '../../lib/useFormat';
 import { DataTable, dataColumns } from '../../ui/DataTable';
 import { EmptyState } from '../../ui/EmptyState';
-import { UsageBar, UsageLegend } from '../../ui/UsageBar';
+import { UsageLegend } from '../../ui/UsageBar';
+import { LicenseTable } from '../../ui/LicenseTable';
 
 export const subscriptionStatusColors: Record<SubscriptionStatus, MantineColor> = {
   active: 'teal',
@@ -23,9 +22,6 @@ export const subscriptionStatusColors: Record<SubscriptionStatus, MantineColor> 
   cancelled: 'gray',
 };
 
-type UsageRow = LicenseBreakdown;
-
-const usageColumns = dataColumns<UsageRow>();
 const invoiceColumns = dataColumns<Invoice>();
 const orderColumns = dataColumns<OrderHistoryEntry>();
 
@@ -85,64 +81,7 @@ function SubscriptionCard({ subscription }: { subscription: CustomerSubscription
         </Title>
         <UsageLegend />
       </Group>
-      <DataTable
-        caption={t('subscriptions.licensesCaption', { id: subscription.id })}
-        minWidth={640}
-        data={rows}
-        getRowId={(row) => row.product}
-        empty={<EmptyState title={t('subscriptions.noLines')} />}
-        columns={[
-          usageColumns.display({
-            id: 'product',
-            header: t('subscriptions.product'),
-            cell: ({ row }) => t(`products.${row.original.product}`),
-          }),
-          usageColumns.display({
-            id: 'purchased',
-            header: t('licenses.purchased'),
-            meta: { align: 'right' },
-            cell: ({ row }) => format.number(row.original.purchased),
-          }),
-          usageColumns.display({
-            id: 'assigned',
-            header: t('licenses.assigned'),
-            meta: { align: 'right', nowrap: true },
-            cell: ({ row }) =>
-              `${format.number(row.original.assigned)} (${format.percent(ratio(row.original.assigned, row.original.purchased))})`,
-          }),
-          usageColumns.display({
-            id: 'available',
-            header: t('licenses.available'),
-            meta: { align: 'right' },
-            cell: ({ row }) => format.number(row.original.available),
-          }),
-          usageColumns.display({
-            id: 'overage',
-            header: t('licenses.overage'),
-            meta: { align: 'right' },
-            cell: ({ row }) => {
-              const overage = row.original.overage;
-              return (
-                <Text size="sm" c={overage > 0 ? 'red.7' : undefined} fw={overage > 0 ? 700 : undefined}>
-                  {format.number(overage)}
-                </Text>
-              );
-            },
-          }),
-          usageColumns.display({
-            id: 'bar',
-            header: t('licenses.usedAssignedAvailable'),
-            meta: { width: 220 },
-            cell: ({ row }) => (
-              <UsageBar
-                purchased={row.original.purchased}
-                assigned={row.original.assigned}
-                used={row.original.used}
-              />
-            ),
-          }),
-        ]}
-      />
+      <LicenseTable subscriptionId={subscription.id} rows={rows} />
 
       <SimpleGrid cols={1} spacing="md" mt="md">
         <div style={{ minWidth: 0 }}>
