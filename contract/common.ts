@@ -29,14 +29,24 @@ export const orderTypes = ['new', 'modify', 'renewal', 'cancel'] as const;
 export const tokenScopes = ['read', 'ingest'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
+// A 50 000-row usage batch holds a few distinct dates: each is checked once, not once per row.
+const calendarDates = new Map<string, boolean>();
+function isCalendarDate(value: string): boolean {
+  let known = calendarDates.get(value);
+  if (known === undefined) {
+    const date = new Date(`${value}T00:00:00Z`);
+    known = !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+    if (calendarDates.size >= 10_000) calendarDates.clear();
+    calendarDates.set(value, known);
+  }
+  return known;
+}
+
 /** A real calendar date, YYYY-MM-DD (2025-02-30 is refused). */
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-  }, 'is not a real calendar date')
+  .refine(isCalendarDate, 'is not a real calendar date')
   .refine((value) => value >= '1900-01-01' && value <= '9999-12-31', 'must be a date from 1900-01-01 to 9999-12-31');
 
 /** An instant in UTC, ISO 8601 with a time zone (2025-11-19T08:12:00Z). */

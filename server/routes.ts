@@ -22,7 +22,7 @@ export type RouteDeps = { db: Kysely<DB>; config: Config };
 export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps) {
   await authRoutes(api, { db, config });
   await customerRoutes(api, { db, thresholds: config });
-  await kpiRoutes(api, { db });
+  await kpiRoutes(api, { db, thresholds: config });
   await analyticsRoutes(api, { db });
   await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
   await tokenRoutes(api, { db });

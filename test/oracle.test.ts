@@ -8,6 +8,7 @@ import type { ImportDocument } from '../contract/import';
 import type { CustomerListItem } from '../contract/customers';
 import { databaseTargets } from './support/databases';
 import { startTestServer, type TestServer } from './support/server';
+import { buildCustomerDay } from '../server/portfolio/customer-day';
 import {
   addDays,
   addMonths,
@@ -27,6 +28,10 @@ import {
 import { randomFilters, randomPortfolio, seededRandom, type PortfolioOptions } from './oracle/random-portfolio';
 
 /** Six portfolios; each customer's boundaries sit around one of its portfolio's dates (month ends, a leap day). */
+// Where the list and KPIs are read from: computed for the date, or customer_day computed for it (migration 004).
+const sources = ['facts', 'customer_day'] as const;
+type Source = (typeof sources)[number];
+
 const portfolios: PortfolioOptions[] = [
   { seed: 1, customers: 60, asOfDates: ['2026-03-15', '2026-02-28', '2026-04-30'], unmappedOrders: 0 },
   { seed: 2, customers: 80, asOfDates: ['2025-12-31', '2026-01-31', '2026-01-01'], unmappedOrders: 2 },
@@ -116,14 +121,26 @@ describe.each(databaseTargets)('the customer list and KPIs equal the spec on ran
     };
     const list = (asOf: string, query = '') => get<List>(`/api/v1/customers?asOf=${asOf}&pageSize=1000${query ? `&${query}` : ''}`);
 
+    let partnerId = '';
+    // Each date is checked twice: computed from the facts, then read from customer_day computed for that date.
+    const readFrom = async (source: Source, asOf: string) => {
+      if (source === 'customer_day') {
+        expect(await buildCustomerDay(server.database.db, { partnerId, asOf, thresholds: server.config })).toBe(true);
+      }
+    };
+    const checks = options.asOfDates.flatMap((asOf) => sources.map((source) => [asOf, source] as const));
+
     beforeAll(async () => {
-      token = (await server.partner(`Oracle partner ${options.seed}`)).token;
+      const partner = await server.partner(`Oracle partner ${options.seed}`);
+      token = partner.token;
+      partnerId = partner.partnerId;
       const body: ImportDocument = document;
       const imported = await server.request('POST', '/api/v1/import', { token, body });
       expect(imported.status, imported.text).toBe(200);
     });
 
-    it.each(options.asOfDates)('gives every customer the statuses, products, licenses and next end date of the spec at %s', async (asOf) => {
+    it.each(checks)('gives every customer the statuses, products, licenses and next end date of the spec at %s (%s)', async (asOf, source) => {
+      await readFrom(source, asOf);
       const model = referenceModel(document, asOf);
       const answer = await list(asOf);
       const actualByKey = new Map(answer.items.map((item) => [keyOf(item), item]));
@@ -155,7 +172,8 @@ describe.each(databaseTargets)('the customer list and KPIs equal the spec on ran
       expect(reports.length, summarize(reports)).toBe(0);
     });
 
-    it.each(options.asOfDates)('counts each KPI of §9 and drills down to exactly the customers behind it at %s', async (asOf) => {
+    it.each(checks)('counts each KPI of §9 and drills down to exactly the customers behind it at %s (%s)', async (asOf, source) => {
+      await readFrom(source, asOf);
       const model = referenceModel(document, asOf);
       const counts = await get<Record<KpiName, number>>(`/api/v1/kpis?asOf=${asOf}`);
       const reports: string[] = [];
@@ -170,11 +188,12 @@ describe.each(databaseTargets)('the customer list and KPIs equal the spec on ran
       expect(reports.length, summarize(reports)).toBe(0);
     });
 
-    it('filters by status, product, type and tag — OR inside a facet, AND across facets — as the spec says', async () => {
+    it.each(sources)('filters by status, product, type and tag — OR inside a facet, AND across facets — as the spec says (%s)', async (source) => {
       const filters = randomFilters(options.seed, filtersPerPortfolio);
       const reports: string[] = [];
       for (const [index, filter] of filters.entries()) {
         const asOf = options.asOfDates[index % options.asOfDates.length] as string;
+        await readFrom(source, asOf);
         const model = referenceModel(document, asOf);
         const rows: ListRow[] = [...model.customers, ...model.orderRows];
         const query = filterQuery(filter);

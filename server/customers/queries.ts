@@ -2,18 +2,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import type { StatusThresholds } from '../config';
 import type { CustomerScope } from '../auth/caller';
-import {
-  customerFacts,
-  day,
-  endOfDay,
-  productOrder,
-  purchasedLicenses,
-  statusOrder,
-  subscriptionsAt,
-  usageAt,
-  type PortfolioParams,
-} from '../portfolio/queries';
-import { kpiCustomerIds, type KpiName } from '../kpis/queries';
+import { day, endOfDay, productOrder, purchasedLicenses, subscriptionsAt, usageAt, type PortfolioParams } from '../portfolio/queries';
+import { customerDay, kpiColumns } from '../portfolio/customer-day';
+import type { KpiName } from '../kpis/queries';
 import { searchWords } from './search';
 
 export type CustomerFilters = {
@@ -55,6 +46,8 @@ export type CustomerRow = {
 
 type ListParams = PortfolioParams & {
   thresholds: StatusThresholds;
+  /** Whether customer_day answers (customerDayAnswers). */
+  stored: boolean;
   viewer: Viewer;
   filters: CustomerFilters;
   sort: CustomerSort;
@@ -63,45 +56,18 @@ type ListParams = PortfolioParams & {
   customerId?: string;
 };
 
-/** Orders not set up yet (subscriptions pending setup without a customer) are rows of their own (SPEC §4.1). */
-function unmappedOrders(scope: CustomerScope) {
-  return sql`
-    select null::uuid as id, null::text as external_id, coalesce(o.customer_name, s.id) as name,
-           null::text as country, null::date as created_at, '{}'::text[] as tags,
-           coalesce((select sum(l.quantity) from subscription_lines l where l.partner_id = s.partner_id and l.subscription_id = s.id), 0)::int as purchased,
-           0 as assigned, null::date as next_end_date, null::timestamptz as last_admin_sign_in_at,
-           array(select p from unnest(${productOrder}) as p
-                 where p in (select l.product from subscription_lines l where l.partner_id = s.partner_id and l.subscription_id = s.id)) as products,
-           array['ready_for_order_setup']::text[] as statuses,
-           false as managed_by_me, false as managed_by_external,
-           o.number as order_number, s.id as order_subscription_id, o.contact_email as order_contact_email,
-           coalesce(o.requested_start_date, s.start_date) as order_requested_start_date,
-           coalesce(o.search_name, ' ' || lower(s.id)) as search_name
-    from subscriptions s
-    left join lateral (
-      select * from orders o where o.partner_id = s.partner_id and o.subscription_id = s.id
-      order by (o.type = 'new') desc, o.received_at limit 1
-    ) o on true
-    where s.partner_id = ${scope.partnerId} and s.customer_id is null and s.status = 'pending_setup'`;
-}
-
 function listSource(params: ListParams) {
-  const { scope, viewer } = params;
+  const { scope, viewer, filters } = params;
+  // Sets, not per-row look-ups: each is one hashed subplan over this person's few rows.
   const me = viewer.userId
-    ? sql`exists (select 1 from customer_assignments a where a.partner_id = ${scope.partnerId} and a.customer_id = f.id and a.user_id = ${viewer.userId})`
+    ? sql`f.id in (select a.customer_id from customer_assignments a where a.partner_id = ${scope.partnerId} and a.user_id = ${viewer.userId})`
     : sql`false`;
   const external = viewer.email
-    ? sql`exists (select 1 from external_admins e where e.partner_id = ${scope.partnerId} and e.customer_id = f.id and e.email = ${viewer.email})`
+    ? sql`f.id in (select e.customer_id from external_admins e where e.partner_id = ${scope.partnerId} and e.email = ${viewer.email})`
     : sql`false`;
-  const pending = params.customerId === undefined ? sql`union all select * from (${unmappedOrders(scope)}) u` : sql``;
   return sql`
-    select f.id, f.external_id, f.name, f.country, f.created_at, f.tags, f.purchased, f.assigned, f.next_end_date,
-           f.last_admin_sign_in_at, f.products, f.statuses, ${me} as managed_by_me, ${external} as managed_by_external,
-           null::text as order_number, null::text as order_subscription_id, null::text as order_contact_email,
-           null::date as order_requested_start_date, f.search_name
-    from (${customerFacts(params)}) f
-    ${params.customerId !== undefined ? sql`where f.id = ${params.customerId}` : sql``}
-    ${pending}`;
+    select f.*, ${me} as managed_by_me, ${external} as managed_by_external
+    from (${customerDay({ ...params, kpis: filters.kpi !== undefined })}) f`;
 }
 
 function filterConditions(params: ListParams): RawBuilder<unknown>[] {
@@ -122,7 +88,7 @@ function filterConditions(params: ListParams): RawBuilder<unknown>[] {
     });
     where.push(sql`(${sql.join(any, sql` or `)})`);
   }
-  if (filters.kpi) where.push(sql`r.id in (${kpiCustomerIds(params, filters.kpi)})`);
+  if (filters.kpi) where.push(sql.ref(`r.${kpiColumns[filters.kpi]}`));
   const q = filters.q?.trim();
   if (q) where.push(searchCondition(params.scope.partnerId, q));
   return where;
@@ -147,26 +113,39 @@ function searchCondition(partnerId: string, q: string) {
   )`;
 }
 
-function orderBy(sort: CustomerSort) {
+// The columns the sort reads, of rows aliased `alias`.
+const sortColumns = ['status_rank', 'next_end_date', 'purchased', 'last_admin_sign_in_at', 'sort_name', 'id', 'order_number'] as const;
+
+function orderBy(sort: CustomerSort, alias: string) {
+  const column = (name: (typeof sortColumns)[number]) => sql.ref(`${alias}.${name}`);
   const direction = sql.raw(sort.descending ? 'desc' : 'asc');
   const key = {
-    name: sql`lower(r.name)`,
-    status: sql`coalesce((select min(array_position(${statusOrder}, s)) from unnest(r.statuses) s), 99)`,
-    nextEndDate: sql`r.next_end_date`,
-    licenses: sql`r.purchased`,
-    lastActivity: sql`r.last_admin_sign_in_at`,
+    name: column('sort_name'),
+    status: column('status_rank'),
+    nextEndDate: column('next_end_date'),
+    licenses: column('purchased'),
+    lastActivity: column('last_admin_sign_in_at'),
   }[sort.key];
-  return sql`${key} ${direction} nulls last, lower(r.name) asc, r.id asc nulls last, r.order_number asc`;
+  return sql`${key} ${direction} nulls last, ${column('sort_name')} asc, ${column('id')} asc nulls last, ${column('order_number')} asc`;
 }
 
 export async function listCustomers(db: Kysely<DB>, params: ListParams): Promise<CustomerRow[]> {
   const where = filterConditions(params);
+  const matching = sql`from (${listSource(params)}) r ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}`;
+  const paging = params.limit !== undefined ? sql`limit ${params.limit} offset ${params.offset ?? 0}` : sql``;
+  if (!params.stored) {
+    const { rows } = await sql<CustomerRow>`
+      select r.*, count(*) over ()::int as total ${matching} order by ${orderBy(params.sort, 'r')} ${paging}`.execute(db);
+    return rows;
+  }
+  // From customer_day, counting and sorting carry only the sort keys; the page's rows are read by key afterwards.
   const { rows } = await sql<CustomerRow>`
-    select r.*, count(*) over ()::int as total
-    from (${listSource(params)}) r
-    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-    order by ${orderBy(params.sort)}
-    ${params.limit !== undefined ? sql`limit ${params.limit} offset ${params.offset ?? 0}` : sql``}`.execute(db);
+    with page as (
+      select r.row_key, ${sql.join(sortColumns.map((name) => sql.ref(`r.${name}`)))}, count(*) over ()::int as total
+      ${matching} order by ${orderBy(params.sort, 'r')} ${paging}
+    )
+    select r.*, page.total from page join (${listSource(params)}) r on r.row_key = page.row_key
+    order by ${orderBy(params.sort, 'page')}`.execute(db);
   return rows;
 }
 

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { notFound } from '../http/errors';
 import { toCsv } from '../http/csv';
 import { todayUtc } from '../dates';
+import { customerDayAnswers } from '../portfolio/customer-day';
 import * as queries from './queries';
 
 export type CustomersDeps = { db: Kysely<DB>; thresholds: StatusThresholds };
@@ -50,11 +51,14 @@ function toListItem(row: queries.CustomerRow): CustomerListItem {
   };
 }
 
-function listParams(deps: CustomersDeps, caller: PartnerCaller, query: ParsedListQuery) {
+async function listParams(deps: CustomersDeps, caller: PartnerCaller, query: ParsedListQuery) {
+  const scope = customerScope(caller);
+  const asOf = query.asOf ?? todayUtc();
   return {
-    scope: customerScope(caller),
-    asOf: query.asOf ?? todayUtc(),
+    scope,
+    asOf,
     thresholds: deps.thresholds,
+    stored: await customerDayAnswers(deps.db, { scope, asOf, thresholds: deps.thresholds }),
     viewer: viewerOf(caller),
     filters: {
       status: query.status,
@@ -70,7 +74,7 @@ function listParams(deps: CustomersDeps, caller: PartnerCaller, query: ParsedLis
 }
 
 export async function listCustomers(deps: CustomersDeps, input: { caller: PartnerCaller; query: ParsedListQuery }) {
-  const params = listParams(deps, input.caller, input.query);
+  const params = await listParams(deps, input.caller, input.query);
   const rows = await queries.listCustomers(deps.db, {
     ...params,
     limit: input.query.pageSize,
@@ -82,7 +86,7 @@ export async function listCustomers(deps: CustomersDeps, input: { caller: Partne
 }
 
 export async function customersCsv(deps: CustomersDeps, input: { caller: PartnerCaller; query: ParsedListQuery }) {
-  const params = listParams(deps, input.caller, input.query);
+  const params = await listParams(deps, input.caller, input.query);
   const rows = (await queries.listCustomers(deps.db, params)).map(toListItem);
   return {
     asOf: params.asOf,
@@ -119,6 +123,7 @@ export async function getCustomer(
   const row = await queries.findCustomerRow(deps.db, {
     scope,
     asOf,
+    stored: await customerDayAnswers(deps.db, { scope, asOf, thresholds: deps.thresholds }),
     thresholds: deps.thresholds,
     viewer: viewerOf(input.caller),
     customerId: input.id.toLowerCase(),

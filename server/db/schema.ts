@@ -231,6 +231,46 @@ export type CustomerPortfolioTable = {
   last_sign_in_at: string | null;
 };
 
+export type PortfolioChangesTable = { partner_id: string; version: string };
+
+export type CustomerDayBuildsTable = {
+  partner_id: string;
+  day: string;
+  suspend_after_days: number;
+  expiring_soon_days: number;
+  no_activity_days: number;
+  version: string;
+};
+
+export type CustomerDayTable = {
+  partner_id: string;
+  row_key: string;
+  status_rank: number;
+  purchased: number;
+  assigned: number;
+  total_customers: boolean;
+  approaching_expiration: boolean;
+  approaching_renewal: boolean;
+  low_assignment: boolean;
+  exceeding_limit: boolean;
+  next_end_date: string | null;
+  last_admin_sign_in_at: string | null;
+  created_at: string | null;
+  id: string | null;
+  sort_name: string;
+  search_name: string;
+  name: string;
+  statuses: string[];
+  products: string[];
+  tags: string[];
+  external_id: string | null;
+  country: string | null;
+  order_number: string | null;
+  order_subscription_id: string | null;
+  order_contact_email: string | null;
+  order_requested_start_date: string | null;
+};
+
 export type DB = {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -250,4 +290,7 @@ export type DB = {
   license_trend_changes: LicenseTrendChangesTable;
   partner_usage: PartnerUsageTable;
   customer_portfolio: CustomerPortfolioTable;
+  portfolio_changes: PortfolioChangesTable;
+  customer_day_builds: CustomerDayBuildsTable;
+  customer_day: CustomerDayTable;
 };

@@ -1,13 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema';
 import { asOfQuery, kpis } from '../../contract/customers';
-import { customerScope, requireReader } from '../auth/caller';
-import { todayUtc } from '../dates';
-import { countKpis } from './queries';
+import { requireReader } from '../auth/caller';
+import { kpisFor, type KpisDeps } from './service';
 
-export async function kpiRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }) {
+export async function kpiRoutes(app: FastifyInstance, deps: KpisDeps) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/kpis',
     {
@@ -19,7 +16,6 @@ export async function kpiRoutes(app: FastifyInstance, deps: { db: Kysely<DB> }) 
         response: { 200: kpis },
       },
     },
-    async (request) =>
-      countKpis(deps.db, { scope: customerScope(requireReader(request)), asOf: request.query.asOf ?? todayUtc() }),
+    async (request) => kpisFor(deps, { caller: requireReader(request), asOf: request.query.asOf }),
   );
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import type { StatusThresholds } from '../config';
 import type { CustomerScope } from '../auth/caller';
-import { customerStatuses, products } from '../../contract/common';
+import { analyticsProducts, customerStatuses, products } from '../../contract/common';
 
 // The building blocks every portfolio question is made of (SPEC §4.1, §9, §10). Customer statuses, KPIs and
 // analytics compose these fragments; none of them restates a rule. The date rules themselves are SQL functions
@@ -226,6 +226,32 @@ export const lowAssignment = (asOf: string) =>
  * cancelled (SPEC §9) are the ones that count.
  */
 export const countsForKpis = sql<boolean>`(f.status <> 'cancelled')`;
+
+/** A customer's place in the status sort: its first status in the table's order (SPEC §4.1); 99 without one. */
+export const statusRank = (statuses: RawBuilder<unknown>) =>
+  sql<number>`coalesce((select min(array_position(${statusOrder}, s)) from unnest(${statuses}) s), 99)`;
+
+/**
+ * SPEC §9 per customer: whether it counts (a meetings or calling line in a subscription not cancelled) and which
+ * KPIs it is behind, for the scoped customers that count. The list's KPI drill-down reads the same rows.
+ */
+export function kpiMemberships(params: PortfolioParams): RawBuilder<unknown> {
+  const { scope, asOf } = params;
+  return sql`
+    with facts as materialized (${licenseFacts({ partnerId: scope.partnerId, asOf, products: analyticsProducts, usage: ['assigned'] })}),
+    cut as materialized (${lowAssignmentCut(sql`facts`)})
+    select f.customer_id,
+           bool_or(${countsForKpis}) as "totalCustomers",
+           bool_or(${expiringWithin90(asOf)}) as "approachingExpiration",
+           bool_or(${renewingWithin90(asOf)}) as "approachingRenewal",
+           coalesce(bool_or(${lowAssignment(asOf)}), false) as "lowAssignment",
+           bool_or(${licenseOverage}) as "exceedingLimit"
+    from facts f
+    left join cut on cut.product = f.product
+    where ${inScope({ scope, customer: sql`f.customer_id` })}
+    group by f.customer_id
+    having bool_or(${countsForKpis})`;
+}
 
 /** The trend's running totals of Σ purchased, assigned and used at each of `dates` (SPEC §10.1). */
 export async function trendAt(
