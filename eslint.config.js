@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'web/dist', 'data', 'test-artifacts', 'bench-data'] },
+  { ignores: ['node_modules', 'web/dist', 'web/.dist-*', '.tmp', 'data', 'test-artifacts', 'bench-data'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
