@@ -284,6 +284,8 @@ export async function recordUsage(
   usage: { subscriptionId: string; product: string; date: string; assigned: number; used: number; used90d: number }[],
 ): Promise<void> {
   if (!usage.length) return;
+  // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
+  await sql`select ph_note_change(${partnerId})`.execute(db);
   await sql`select ph_record_usage(${partnerId}, ${usage.map((u) => u.subscriptionId)}::text[], ${usage.map((u) => u.product)}::text[],
                                    ${usage.map((u) => u.date)}::date[], ${usage.map((u) => u.assigned)}::int[],
                                    ${usage.map((u) => u.used)}::int[], ${usage.map((u) => u.used90d)}::int[])`.execute(db);

@@ -3,7 +3,7 @@
 // the answers for the partner's current day are stored once per change of the facts instead of once per request.
 //
 // - portfolio_changes: per partner, a version that every statement changing its facts moves on (statement
-//   triggers below), in the same transaction as the change.
+//   triggers below, and recordUsage for usage rows), in the same transaction as the change.
 // - customer_day_builds: per partner, the day, status thresholds and facts version that customer_day was computed
 //   for. Reads use customer_day only when all three match, checked in the same statement (one snapshot); any other
 //   date, threshold or version is computed from the facts, with the same SQL that fills customer_day.
@@ -57,35 +57,40 @@ create table customer_day (
   primary key (partner_id, row_key)
 ) with (fillfactor = 70);
 
--- One function for every fact table: the partners whose rows the statement wrote move to a new version.
-create function ph_note_change() returns trigger
+-- The partner's facts changed: its version moves on.
+create function ph_note_change(p_partner uuid) returns void
+language sql as $$
+  insert into portfolio_changes as c (partner_id, version) values (p_partner, 1)
+  on conflict (partner_id) do update set version = c.version + 1;
+$$;
+
+-- One trigger function for the fact tables: the partners whose rows the statement wrote.
+create function ph_note_changed_rows() returns trigger
 language plpgsql as $$
 begin
   if tg_op = 'DELETE' then
-    insert into portfolio_changes as c (partner_id, version)
-    select distinct o.partner_id, 1 from old_rows o
-    on conflict (partner_id) do update set version = c.version + 1;
+    perform ph_note_change(p.partner_id) from (select distinct o.partner_id from old_rows o) p;
   else
-    insert into portfolio_changes as c (partner_id, version)
-    select distinct n.partner_id, 1 from new_rows n
-    on conflict (partner_id) do update set version = c.version + 1;
+    perform ph_note_change(p.partner_id) from (select distinct n.partner_id from new_rows n) p;
   end if;
   return null;
 end
 $$;
 
+-- license_usage is not among them: its batches are 50 000 rows, and every write of it goes through
+-- ph_record_usage first (the ingest's contract since migration 003), which notes the change instead.
 do $$
 declare
   t text;
 begin
   foreach t in array array['organizations', 'subscriptions', 'subscription_lines', 'orders', 'invoices',
-                           'license_usage', 'admin_sign_ins'] loop
+                           'admin_sign_ins'] loop
     execute format('create trigger %I after insert on %I referencing new table as new_rows
-                    for each statement execute function ph_note_change()', t || '_noted_insert', t);
+                    for each statement execute function ph_note_changed_rows()', t || '_noted_insert', t);
     execute format('create trigger %I after update on %I referencing new table as new_rows
-                    for each statement execute function ph_note_change()', t || '_noted_update', t);
+                    for each statement execute function ph_note_changed_rows()', t || '_noted_update', t);
     execute format('create trigger %I after delete on %I referencing old table as old_rows
-                    for each statement execute function ph_note_change()', t || '_noted_delete', t);
+                    for each statement execute function ph_note_changed_rows()', t || '_noted_delete', t);
   end loop;
 end
 $$;
