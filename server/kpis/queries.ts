@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { kpiMemberships } from '../portfolio/queries';
-import { storedCustomerDay, type DayParams } from '../portfolio/customer-day';
+import { kpiColumns, storedCustomerDay, type DayParams } from '../portfolio/customer-day';
 
 export type Kpis = {
   totalCustomers: number;
@@ -18,22 +18,15 @@ export type KpiName = keyof Kpis;
  * customer_day when it answers (`stored`), else from the facts.
  */
 export async function countKpis(db: Kysely<DB>, params: DayParams & { stored: boolean }): Promise<Kpis> {
-  const { rows } = params.stored
-    ? await sql<Kpis>`
-        select count(*) filter (where d.total_customers)::int as "totalCustomers",
-               count(*) filter (where d.approaching_expiration)::int as "approachingExpiration",
-               count(*) filter (where d.approaching_renewal)::int as "approachingRenewal",
-               count(*) filter (where d.low_assignment)::int as "lowAssignment",
-               count(*) filter (where d.exceeding_limit)::int as "exceedingLimit"
-        from (${storedCustomerDay(params.scope)}) d`.execute(db)
-    : await sql<Kpis>`
-        select count(*) filter (where m."totalCustomers")::int as "totalCustomers",
-               count(*) filter (where m."approachingExpiration")::int as "approachingExpiration",
-               count(*) filter (where m."approachingRenewal")::int as "approachingRenewal",
-               count(*) filter (where m."lowAssignment")::int as "lowAssignment",
-               count(*) filter (where m."exceedingLimit")::int as "exceedingLimit"
-        from (${kpiMemberships(params)}) m`.execute(db);
-  const kpis = rows[0];
-  if (!kpis) throw new Error('The KPI query returned no row.');
-  return kpis;
+  const kpis = Object.entries(kpiColumns) as [KpiName, (typeof kpiColumns)[KpiName]][];
+  // The computed memberships under customer_day's column names, so one count reads either.
+  const members = params.stored
+    ? storedCustomerDay(params.scope)
+    : sql`select ${sql.join(kpis.map(([name, column]) => sql`m.${sql.ref(name)} as ${sql.ref(column)}`))} from (${kpiMemberships(params)}) m`;
+  const { rows } = await sql<Kpis>`
+    select ${sql.join(kpis.map(([name, column]) => sql`count(*) filter (where d.${sql.ref(column)})::int as ${sql.ref(name)}`))}
+    from (${members}) d`.execute(db);
+  const counts = rows[0];
+  if (!counts) throw new Error('The KPI query returned no row.');
+  return counts;
 }
