@@ -15,6 +15,8 @@ import { startServerProcess, type ServerProcess } from '../test/support/processe
 // database when TEST_DATABASE_URL or DATABASE_URL is set), the real server in its own process, and one request
 // at a time: p50 / p95 of each read next to its budget, usage ingest throughput in 50 000-row batches, and how
 // long the demo portfolio took to build. Exits 1 when a budget is missed. Options: --customers N --requests N.
+// Every read is sent with `Cache-Control: no-cache`, so each figure is the answer computed from the database, not
+// one the server kept from the request before (server/http/answers.ts; `npm run bench:load` measures those).
 
 import { benchWeb } from './web';
 
@@ -98,7 +100,7 @@ async function timeRequests(server: ServerProcess, token: string, name: string, 
   const call = async () => {
     const path = paths();
     const started = performance.now();
-    const answer = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } });
+    const answer = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}`, 'cache-control': 'no-cache' } });
     await answer.arrayBuffer();
     if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}`);
     return performance.now() - started;
@@ -185,7 +187,7 @@ function format(value: number, unit: Budget['unit']): string {
 
 function print(kind: Target['kind'], measures: Measure[]) {
   const row = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(40) : cell.padStart(18))).join('');
-  console.log(`\nnpm run bench — ${customers} customers, ${kind} database, Node ${process.version}, ${cpus().length} cores, ${requests} requests each`);
+  console.log(`\nnpm run bench — ${customers} customers, ${kind} database, Node ${process.version}, ${cpus().length} cores, ${requests} requests each, each computed afresh`);
   console.log(row(['measure', 'p50', 'p95', 'budget', 'result']));
   for (const measure of measures) {
     const { budget } = measure;

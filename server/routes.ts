@@ -15,15 +15,17 @@ import { assignmentRoutes } from './assignments/routes';
 import { consoleRoutes } from './console/routes';
 import { auditRoutes } from './audit/routes';
 import { onboardingRoutes } from './onboarding/routes';
+import { createAnswerMemo } from './http/answers';
 
 export type RouteDeps = { db: Kysely<DB>; config: Config };
 
 /** Every domain's routes under /api/v1: one line per domain. */
 export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps) {
+  const answers = createAnswerMemo({ db });
   await authRoutes(api, { db, config });
-  await customerRoutes(api, { db, thresholds: config });
-  await kpiRoutes(api, { db, thresholds: config });
-  await analyticsRoutes(api, { db });
+  await customerRoutes(api, { db, thresholds: config, answers });
+  await kpiRoutes(api, { db, thresholds: config, answers });
+  await analyticsRoutes(api, { db, answers });
   await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
   await tokenRoutes(api, { db });
   await trialRoutes(api, { db });

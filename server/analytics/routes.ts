@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { analyticsOverview as overviewSchema, analyticsQuery, analyticsRows as rowsSchema, analyticsRowsQuery, analyticsSectionParams } from '../../contract/analytics';
 import { requireReader } from '../auth/caller';
 import { csvFileName } from '../http/csv';
+import { sendJson, type AnswerMemo } from '../http/answers';
 import { analyticsCsv, analyticsOverview, analyticsRows, type AnalyticsDeps } from './service';
 
-export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps) {
+export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps & { answers: AnswerMemo }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -19,7 +20,11 @@ export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps)
         response: { 200: overviewSchema },
       },
     },
-    async (request) => analyticsOverview(deps, { caller: requireReader(request), query: request.query }),
+    async (request, reply) => {
+      const caller = requireReader(request);
+      const compute = () => analyticsOverview(deps, { caller, query: request.query });
+      return sendJson(reply, await deps.answers.json({ request, caller, schema: overviewSchema, compute }));
+    },
   );
 
   api.get(
@@ -34,7 +39,11 @@ export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps)
         response: { 200: rowsSchema },
       },
     },
-    async (request) => analyticsRows(deps, { caller: requireReader(request), section: request.params.section, query: request.query }),
+    async (request, reply) => {
+      const caller = requireReader(request);
+      const compute = () => analyticsRows(deps, { caller, section: request.params.section, query: request.query });
+      return sendJson(reply, await deps.answers.json({ request, caller, schema: rowsSchema, compute }));
+    },
   );
 
   api.get(

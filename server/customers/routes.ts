@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { asOfQuery, customerDetail, customerList, customerListQuery } from '../../contract/customers';
 import { requireReader } from '../auth/caller';
 import { csvFileName } from '../http/csv';
+import { sendJson, type AnswerMemo } from '../http/answers';
 import { customersCsv, getCustomer, listCustomers, type CustomersDeps } from './service';
 import { listTags } from './queries';
 import { customerScope } from '../auth/caller';
 
-export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) {
+export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps & { answers: AnswerMemo }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -22,7 +23,11 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) 
         response: { 200: customerList },
       },
     },
-    async (request) => listCustomers(deps, { caller: requireReader(request), query: request.query }),
+    async (request, reply) => {
+      const caller = requireReader(request);
+      const compute = () => listCustomers(deps, { caller, query: request.query });
+      return sendJson(reply, await deps.answers.json({ request, caller, schema: customerList, compute }));
+    },
   );
 
   api.get(
@@ -57,7 +62,11 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps) 
         response: { 200: customerDetail },
       },
     },
-    async (request) => getCustomer(deps, { caller: requireReader(request), id: request.params.id, asOf: request.query.asOf }),
+    async (request, reply) => {
+      const caller = requireReader(request);
+      const compute = () => getCustomer(deps, { caller, id: request.params.id, asOf: request.query.asOf });
+      return sendJson(reply, await deps.answers.json({ request, caller, schema: customerDetail, compute }));
+    },
   );
 
   api.get(

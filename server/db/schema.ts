@@ -231,7 +231,7 @@ export type CustomerPortfolioTable = {
   last_sign_in_at: string | null;
 };
 
-export type PortfolioChangesTable = { partner_id: string; version: string };
+export type PortfolioChangesTable = { partner_id: string; version: string; people_version: string };
 
 export type CustomerDayBuildsTable = {
   partner_id: string;

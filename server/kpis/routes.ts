@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { asOfQuery, kpis } from '../../contract/customers';
 import { requireReader } from '../auth/caller';
+import { sendJson, type AnswerMemo } from '../http/answers';
 import { kpisFor, type KpisDeps } from './service';
 
-export async function kpiRoutes(app: FastifyInstance, deps: KpisDeps) {
+export async function kpiRoutes(app: FastifyInstance, deps: KpisDeps & { answers: AnswerMemo }) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/kpis',
     {
@@ -16,6 +17,10 @@ export async function kpiRoutes(app: FastifyInstance, deps: KpisDeps) {
         response: { 200: kpis },
       },
     },
-    async (request) => kpisFor(deps, { caller: requireReader(request), asOf: request.query.asOf }),
+    async (request, reply) => {
+      const caller = requireReader(request);
+      const compute = () => kpisFor(deps, { caller, asOf: request.query.asOf });
+      return sendJson(reply, await deps.answers.json({ request, caller, schema: kpis, compute }));
+    },
   );
 }

@@ -290,3 +290,13 @@ export async function recordUsage(
                                    ${usage.map((u) => u.date)}::date[], ${usage.map((u) => u.assigned)}::int[],
                                    ${usage.map((u) => u.used)}::int[], ${usage.map((u) => u.used90d)}::int[])`.execute(db);
 }
+
+/** How often the partner's facts and people have changed (migrations 004, 005): 0 before the first change. */
+export async function portfolioVersions(db: Kysely<DB>, partnerId: string): Promise<{ facts: string; people: string }> {
+  const row = await db
+    .selectFrom('portfolio_changes')
+    .select(['version', 'people_version'])
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst();
+  return { facts: String(row?.version ?? 0), people: String(row?.people_version ?? 0) };
+}

@@ -1,10 +1,12 @@
 import * as initial from './001_initial';
 import * as analyticsProjections from './003_analytics_projections';
 import * as customerDay from './004_customer_day';
+import * as peopleChanges from './005_people_changes';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
 export const migrations: { version: string; sql: string }[] = [
   { version: '001_initial', sql: initial.sql },
   { version: '003_analytics_projections', sql: analyticsProjections.sql },
   { version: '004_customer_day', sql: customerDay.sql },
+  { version: '005_people_changes', sql: peopleChanges.sql },
 ];
