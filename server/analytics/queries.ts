@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
-import type { AnalyticsRow, AnalyticsRowField, AnalyticsSection } from '../../contract/analytics';
+import { analyticsRowFields, type AnalyticsRow, type AnalyticsRowField, type AnalyticsSection } from '../../contract/analytics';
 import {
   day,
   expiringWithin90,
@@ -60,44 +60,68 @@ function sectionKpis(section: AnalyticsSection): RawBuilder<unknown> {
     overage: sql`${customers}, 'licenses', coalesce(sum(f.assigned - f.purchased), 0),
                  'average', sum(f.assigned - f.purchased)::float8 / nullif(count(distinct f.customer_id), 0)`,
   }[section];
-  return sql`(select jsonb_build_object(${kpis}) from members f where ${inSection(section)})`;
+  return sql`(select json_build_object(${kpis}) from members f where ${inSection(section)})`;
 }
 
-/**
- * A section's rows as JSON, in `sort` order, `limit` of them from `offset` (all without a limit). Weekly changes
- * look a week back, the only figures that may need license_usage itself: computed for the rows returned.
- */
-function sectionRows(params: AnalyticsParams & { section: AnalyticsSection; sort: SectionSort; limit?: number; offset?: number }) {
-  const { scope, asOf } = params;
+/** Each row field of SPEC §11 as an expression over a member `f`, its customer `o` and its licenses row `l`. */
+function rowColumns({ scope, asOf }: AnalyticsParams): Record<AnalyticsRowField, RawBuilder<unknown>> {
   const partnerId = scope.partnerId;
   const weekAgo = sql`${day(asOf)} - 7`;
+  return {
+    customerId: sql`f.customer_id`,
+    externalId: sql`o.external_id`,
+    customerName: sql`o.name`,
+    subscriptionId: sql`f.subscription_id`,
+    kind: sql`f.kind`,
+    autoRenew: sql`f.auto_renew`,
+    startDate: sql`f.start_date`,
+    endDate: sql`f.effective_end`,
+    purchased: sql`f.purchased`,
+    assigned: sql`f.assigned`,
+    used: sql`f.used`,
+    available: sql`greatest(f.purchased - f.assigned, 0)`,
+    used90d: sql`f.used90d`,
+    assignedRatio: sql`f.assigned::float8 / nullif(f.purchased, 0)`,
+    usedRatio: sql`f.used::float8 / nullif(f.purchased, 0)`,
+    daysSinceAdded: sql`${day(asOf)} - f.start_date`,
+    daysUntilEnd: sql`f.effective_end - ${day(asOf)}`,
+    monthsSinceAdded: sql`ph_whole_months(f.start_date, ${day(asOf)})`,
+    monthsRemaining: sql`ph_whole_months(${day(asOf)}, f.effective_end)`,
+    weeklyAssignmentChange: sql`f.assigned - ${licenseUsageAt({ partnerId, licenses: 'l', date: weekAgo, column: 'assigned' })}`,
+    weeklyUsageChange: sql`f.used - ${licenseUsageAt({ partnerId, licenses: 'l', date: weekAgo, column: 'used' })}`,
+  };
+}
+
+/** Weekly changes look a week back, the only figures that may need the licenses row (and license_usage). */
+const readsLicenses = (field: AnalyticsRowField) => field === 'weeklyAssignmentChange' || field === 'weeklyUsageChange';
+
+/**
+ * A section's rows as JSON, in `sort` order, `limit` of them from `offset` (all without a limit). The page is
+ * chosen by its sort key first; only its rows get every field computed.
+ */
+function sectionRows(params: AnalyticsParams & { section: AnalyticsSection; sort: SectionSort; limit?: number; offset?: number }) {
+  const partnerId = params.scope.partnerId;
+  const columns = rowColumns(params);
+  const { field } = params.sort;
   const direction = sql.raw(params.sort.descending ? 'desc' : 'asc');
-  const order = sql`${sql.ref(params.sort.field)} ${direction} nulls last, "customerName", "subscriptionId"`;
+  const order = sql`${columns[field]} ${direction} nulls last, o.name, f.subscription_id`;
   const page = params.limit === undefined ? sql`` : sql`limit ${params.limit} offset ${params.offset ?? 0}`;
+  const customers = sql`join organizations o on o.partner_id = ${partnerId} and o.id = f.customer_id`;
+  const licenses = sql`join subscription_licenses l on l.partner_id = ${partnerId} and l.subscription_id = f.subscription_id and l.product = f.product`;
   return sql`(
-    select coalesce(jsonb_agg(to_jsonb(r) - 'n' order by r.n), '[]')
+    select coalesce(json_agg(json_build_object(${sql.join(
+      analyticsRowFields.map((name) => sql`${sql.lit(name)}, ${columns[name]}`),
+    )}) order by p.n), '[]'::json)
     from (
-      select row_number() over (order by ${order}) as n, r.*
-      from (
-        select f.customer_id as "customerId", o.external_id as "externalId", o.name as "customerName",
-               f.subscription_id as "subscriptionId", f.kind, f.auto_renew as "autoRenew", f.start_date as "startDate",
-               f.effective_end as "endDate", f.purchased, f.assigned, f.used,
-               greatest(f.purchased - f.assigned, 0) as available, f.used90d,
-               f.assigned::float8 / nullif(f.purchased, 0) as "assignedRatio",
-               f.used::float8 / nullif(f.purchased, 0) as "usedRatio",
-               ${day(asOf)} - f.start_date as "daysSinceAdded", f.effective_end - ${day(asOf)} as "daysUntilEnd",
-               ph_whole_months(f.start_date, ${day(asOf)}) as "monthsSinceAdded",
-               ph_whole_months(${day(asOf)}, f.effective_end) as "monthsRemaining",
-               f.assigned - ${licenseUsageAt({ partnerId, licenses: 'l', date: weekAgo, column: 'assigned' })} as "weeklyAssignmentChange",
-               f.used - ${licenseUsageAt({ partnerId, licenses: 'l', date: weekAgo, column: 'used' })} as "weeklyUsageChange"
-        from members f
-        join organizations o on o.partner_id = ${partnerId} and o.id = f.customer_id
-        join subscription_licenses l on l.partner_id = ${partnerId} and l.subscription_id = f.subscription_id and l.product = f.product
-        where ${inSection(params.section)}
-      ) r
+      select f.subscription_id, f.product, row_number() over (order by ${order}) as n
+      from members f ${customers} ${readsLicenses(field) ? licenses : sql``}
+      where ${inSection(params.section)}
       order by ${order}
       ${page}
-    ) r)`;
+    ) p
+    join members f on f.subscription_id = p.subscription_id and f.product = p.product
+    ${customers}
+    ${licenses})`;
 }
 
 const sectionTotal = (section: AnalyticsSection) => sql`(select count(*)::int from members f where ${inSection(section)})`;
@@ -111,8 +135,8 @@ export async function sectionsOverview(
   params: AnalyticsParams & { sections: readonly AnalyticsSection[]; sorts: Record<AnalyticsSection, SectionSort>; limit: number },
 ): Promise<OverviewRow> {
   const columns = params.sections.map(
-    (section) => sql`jsonb_build_object('kpis', ${sectionKpis(section)},
-                        'rows', jsonb_build_object('items', ${sectionRows({ ...params, section, sort: params.sorts[section], limit: params.limit })},
+    (section) => sql`json_build_object('kpis', ${sectionKpis(section)},
+                        'rows', json_build_object('items', ${sectionRows({ ...params, section, sort: params.sorts[section], limit: params.limit })},
                                                    'total', ${sectionTotal(section)})) as ${sql.ref(section)}`,
   );
   const { rows } = await sql<OverviewRow>`
