@@ -731,7 +731,10 @@ function emitInvoices(args: {
     periods.push([periodStart, addDays(addMonths(plan.startDate, months * (i + 1)), -1)]);
   }
   const lastPaidDay = dayNumber(asOf) - 1; // nothing is paid "later today"
+  // Like usage, invoices go back about 13 months: what a partner portal shows, and what a demo needs.
+  const historyStart = addDays(asOf, -usageHistoryDays);
   periods.forEach(([periodStart, periodEnd], index) => {
+    if (periodEnd < historyStart) return;
     const paidDay = dayNumber(periodStart) + (random.chance(0.9) ? random.int(3, 25) : random.int(26, 45));
     const unpaid = index >= periods.length - plan.unpaidInvoices || paidDay > lastPaidDay;
     out.invoices.push({
@@ -863,6 +866,27 @@ function emitSubscription(args: {
   if (plan.kind === 'paid') emitInvoices({ random, asOf, subscriptionId, plan, lastDate, country, out });
 }
 
+/**
+ * Paid products are mostly bought as one subscription each (a customer with meetings and calling holds two, on the
+ * same terms), as partners' price lists sell them; trials and orders not set up yet keep their lines together.
+ */
+function perProduct(plan: SubscriptionPlan): SubscriptionPlan[] {
+  if (plan.kind !== 'paid' || plan.status === 'pending_setup' || plan.lines.length < 2) return [plan];
+  return plan.lines.map((line) => ({ ...plan, lines: [line] }));
+}
+
+/** Room devices for meetings: half the customers with an active paid meetings subscription add them, co-termed. */
+function roomDevices(args: { random: Random; tier: Tier; plans: SubscriptionPlan[] }): SubscriptionPlan[] {
+  const { random, tier, plans } = args;
+  if (plans.some((plan) => plan.lines.some((line) => line.product === 'devices'))) return [];
+  const meetings = plans.find((plan) => plan.kind === 'paid' && plan.status === 'active' && plan.lines.some((line) => line.product === 'meetings'));
+  const seats = meetings?.lines.find((line) => line.product === 'meetings')?.quantity;
+  if (meetings === undefined || seats === undefined || !random.chance(0.5)) return [];
+  const quantity = niceQuantity(seats * random.between(0.05, 0.2));
+  const line: LinePlan = { product: 'devices', sku: sku('devices', tier, 'paid'), quantity, orderedQuantity: quantity, health: 'healthy' };
+  return [{ ...meetings, lines: [line], unpaidInvoices: 0 }];
+}
+
 function contactsFor(random: Random, country: CountryProfile, domain: string, count: number): Contact[] {
   return people(random, country, count).map((person) => ({
     name: person.name,
@@ -916,7 +940,8 @@ function generateCustomer(args: { context: Context; index: number; deal: Deal; o
     admins,
   };
   out.customers.push(customer);
-  for (const plan of plans) {
+  const subscriptions = deal.scenario === 'multi_product' ? plans : plans.flatMap(perProduct);
+  for (const plan of [...subscriptions, ...roomDevices({ random, tier, plans: subscriptions })]) {
     emitSubscription({
       random,
       context,

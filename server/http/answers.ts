@@ -18,7 +18,7 @@ export type AnswerMemo = {
   json: (params: { request: FastifyRequest; caller: PartnerCaller; schema: z.ZodType; compute: () => Promise<unknown> }) => Promise<string>;
 };
 
-/** Room for roughly a thousand customer-list pages or a hundred analytics overviews per process. */
+/** Keys and JSON text together: room for about a thousand customer-list pages or a hundred analytics overviews. */
 const defaultMaxChars = 32 * 1024 * 1024;
 
 export function createAnswerMemo({ db, maxChars = defaultMaxChars }: { db: Kysely<DB>; maxChars?: number }): AnswerMemo {
@@ -27,13 +27,19 @@ export function createAnswerMemo({ db, maxChars = defaultMaxChars }: { db: Kysel
   const computing = new Map<string, Promise<string>>();
   let chars = 0;
 
+  const forget = (key: string) => {
+    const text = answers.get(key);
+    if (text === undefined) return;
+    answers.delete(key);
+    chars -= key.length + text.length;
+  };
   const keep = (key: string, text: string) => {
+    forget(key);
     answers.set(key, text);
-    chars += text.length;
-    for (const [oldest, old] of answers) {
+    chars += key.length + text.length;
+    for (const oldest of answers.keys()) {
       if (chars <= maxChars) break;
-      answers.delete(oldest);
-      chars -= old.length;
+      forget(oldest);
     }
   };
 
@@ -45,8 +51,7 @@ export function createAnswerMemo({ db, maxChars = defaultMaxChars }: { db: Kysel
       const fresh = /\bno-cache\b/i.test(request.headers['cache-control'] ?? '');
       const kept = fresh ? undefined : answers.get(key);
       if (kept !== undefined) {
-        answers.delete(key);
-        answers.set(key, kept);
+        keep(key, kept);
         return kept;
       }
       const pending = fresh ? undefined : computing.get(key);
@@ -57,8 +62,6 @@ export function createAnswerMemo({ db, maxChars = defaultMaxChars }: { db: Kysel
       computing.set(key, text);
       try {
         const answer = await text;
-        if (answers.has(key)) chars -= (answers.get(key) as string).length;
-        answers.delete(key);
         keep(key, answer);
         return answer;
       } finally {

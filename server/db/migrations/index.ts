@@ -2,6 +2,7 @@ import * as initial from './001_initial';
 import * as analyticsProjections from './003_analytics_projections';
 import * as customerDay from './004_customer_day';
 import * as peopleChanges from './005_people_changes';
+import * as customPlans from './006_custom_plans';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
 export const migrations: { version: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const migrations: { version: string; sql: string }[] = [
   { version: '003_analytics_projections', sql: analyticsProjections.sql },
   { version: '004_customer_day', sql: customerDay.sql },
   { version: '005_people_changes', sql: peopleChanges.sql },
+  { version: '006_custom_plans', sql: customPlans.sql },
 ];
