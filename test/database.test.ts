@@ -2,9 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../server/db/database';
-import { databaseTargets, freshDatabase } from './support/databases';
+import { startEmbeddedServer } from '../server/db/embedded';
+import { migrations } from '../server/db/migrations/index';
+import { databaseTargets, freshDatabase, type DatabaseTarget } from './support/databases';
 
 describe('the embedded database directory', () => {
   let root: string;
@@ -76,5 +79,61 @@ describe.each(databaseTargets)('the date rules in SQL (%s database)', (target) =
   ])('whole months from %s to %s are %i', async (from, to, months) => {
     const { rows } = await sql<{ months: number }>`select ph_whole_months(${from}::date, ${to}::date) as months`.execute(database.db);
     expect(rows[0]?.months).toBe(months);
+  });
+});
+
+/** A blank database of the target kind (no migrations applied), reached with a plain client. */
+async function blankDatabase(target: DatabaseTarget): Promise<{ client: pg.Client; drop(): Promise<void> }> {
+  if (target === 'embedded') {
+    const server = await startEmbeddedServer({});
+    const client = new pg.Client({ connectionString: server.connectionString });
+    await client.connect();
+    return { client, drop: async () => (await client.end(), await server.stop()) };
+  }
+  const serverUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `partner_hub_migration_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  return {
+    client,
+    async drop() {
+      await client.end();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+describe.each(databaseTargets)('migration 007, usage by month (%s database)', (target) => {
+  it('moves every stored daily usage row into its month row, in date order, figures at the same place', async () => {
+    const { client, drop } = await blankDatabase(target);
+    try {
+      const at = migrations.findIndex((migration) => migration.version === '007_usage_months');
+      for (const migration of migrations.slice(0, at)) await client.query(migration.sql);
+      const partner = '00000000-0000-4000-8000-000000000001';
+      await client.query(
+        `insert into license_usage (partner_id, subscription_id, product, date, assigned, used, used90d)
+         values ($1, 'Sub1', 'meetings', '2026-02-01', 7, 6, 6), ($1, 'Sub1', 'meetings', '2026-01-31', 5, 4, 5),
+                ($1, 'Sub1', 'meetings', '2026-01-02', 3, 2, 3), ($1, 'Sub1', 'calling', '2026-01-15', 9, 1, 2)`,
+        [partner],
+      );
+      await client.query(migrations[at]?.sql as string);
+      const { rows } = await client.query(
+        `select subscription_id, product, month::text, dates::text[], assigned, used, used90d from license_usage_months order by 1, 2, 3`,
+      );
+      expect(rows).toEqual([
+        { subscription_id: 'Sub1', product: 'calling', month: '2026-01-01', dates: ['2026-01-15'], assigned: [9], used: [1], used90d: [2] },
+        { subscription_id: 'Sub1', product: 'meetings', month: '2026-01-01', dates: ['2026-01-02', '2026-01-31'], assigned: [3, 5], used: [2, 4], used90d: [3, 5] },
+        { subscription_id: 'Sub1', product: 'meetings', month: '2026-02-01', dates: ['2026-02-01'], assigned: [7], used: [6], used90d: [6] },
+      ]);
+      expect((await client.query(`select to_regclass('license_usage') as old`)).rows).toEqual([{ old: null }]);
+    } finally {
+      await drop();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { combine, customerWith, daysFromAsOf } from './support/documents';
 type ErrorAnswer = { error: { code: string; message: string; details: { path: string; message: string }[] } };
 
 const dataTables = [
-  'organizations', 'users', 'subscriptions', 'subscription_lines', 'orders', 'invoices', 'license_usage', 'admin_sign_ins',
+  'organizations', 'users', 'subscriptions', 'subscription_lines', 'orders', 'invoices', 'license_usage_months', 'admin_sign_ins',
 ] as const;
 
 describe.each(databaseTargets)('importing data (%s database)', (target) => {
@@ -125,6 +125,49 @@ describe.each(databaseTargets)('importing data (%s database)', (target) => {
 
     expect((await post('/api/v1/orders', { orders: [{ ...order, number: 'CCW-4', type: 'cancel' }] })).status).toBe(200);
     expect((await stored()).status).toBe('cancelled');
+  });
+
+  it('keeps each day\'s usage as the latest batch sent it, whatever order the batches arrive in, one row per month', async () => {
+    const { subscriptionIds, document: usageDocument } = customerWith({ name: 'Monthly Rows AB' });
+    const subscriptionId = subscriptionIds[0] as string;
+    expect((await post('/api/v1/import', usageDocument)).status).toBe(200);
+    const row = (date: string, assigned: number) => ({ subscriptionId, product: 'meetings', date, assigned, used: assigned - 1, used90d: assigned });
+    const sent = new Map<string, number>();
+    const send = async (rows: ReturnType<typeof row>[]) => {
+      expect((await post('/api/v1/usage', { usage: rows })).status).toBe(200);
+      for (const r of rows) sent.set(r.date, r.assigned);
+    };
+    const monthRows = async () =>
+      (
+        await sql<{ month: string; dates: string[]; assigned: number[]; xmin: string }>`
+          select month, dates, assigned, xmin::text from license_usage_months
+          where partner_id = ${partner.partnerId} and subscription_id = ${subscriptionId} order by month`.execute(server.database.db)
+      ).rows;
+
+    await send(['2026-01-10', '2026-01-11', '2026-01-20'].map((date, i) => row(date, 10 + i)));
+    await send([row('2026-02-03', 30), row('2026-01-31', 31)]); // a new month, and days after a month's last
+    await send([row('2026-01-05', 5), row('2026-01-11', 99), row('2026-01-15', 15), row('2025-12-24', 24)]); // earlier, replaced, between
+    const stored = await monthRows();
+    expect(stored.map(({ month, dates, assigned }) => ({ month, dates, assigned }))).toEqual([
+      { month: '2025-12-01', dates: ['2025-12-24'], assigned: [24] },
+      { month: '2026-01-01', dates: ['2026-01-05', '2026-01-10', '2026-01-11', '2026-01-15', '2026-01-20', '2026-01-31'], assigned: [5, 10, 99, 15, 12, 31] },
+      { month: '2026-02-01', dates: ['2026-02-03'], assigned: [30] },
+    ]);
+
+    // The same rows again write nothing.
+    await send([row('2026-01-05', 5), row('2026-01-11', 99), row('2026-02-03', 30)]);
+    expect(await monthRows()).toEqual(stored);
+
+    // SPEC §2: a day's figure is the latest row on or before it, else 0.
+    const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2025, 11, 15 + i)).toISOString().slice(0, 10));
+    const expected = days.map((day) => {
+      const latest = [...sent.keys()].filter((date) => date <= day).sort().at(-1);
+      return latest ? sent.get(latest) : 0;
+    });
+    const { rows: actual } = await sql<{ assigned: number }>`
+      select coalesce((select u.assigned from ph_usage_at(${partner.partnerId}, ${subscriptionId}, 'meetings', d::date) u), 0) as assigned
+      from unnest(${days}::date[]) with ordinality as t(d, n) order by n`.execute(server.database.db);
+    expect(actual.map((r) => r.assigned)).toEqual(expected);
   });
 
   it('records each import in the audit log with its counts', async () => {

@@ -92,7 +92,7 @@ function rowColumns({ scope, asOf }: AnalyticsParams): Record<AnalyticsRowField,
   };
 }
 
-/** Weekly changes look a week back, the only figures that may need the licenses row (and license_usage). */
+/** Weekly changes look a week back, the only figures that may need the licenses row (and the month rows of usage). */
 const readsLicenses = (field: AnalyticsRowField) => field === 'weeklyAssignmentChange' || field === 'weeklyUsageChange';
 
 /**

@@ -114,14 +114,16 @@ export type InvoicesTable = {
   paid_at: NullableTimestamp;
 };
 
-export type LicenseUsageTable = {
+/** A subscription × product's daily usage in one calendar month: figures at the same place as their date. */
+export type LicenseUsageMonthsTable = {
   partner_id: string;
   subscription_id: string;
   product: string;
-  date: string;
-  assigned: number;
-  used: number;
-  used90d: number;
+  month: string;
+  dates: string[];
+  assigned: number[];
+  used: number[];
+  used90d: number[];
 };
 
 export type AdminSignInsTable = {
@@ -281,7 +283,7 @@ export type DB = {
   subscription_lines: SubscriptionLinesTable;
   orders: OrdersTable;
   invoices: InvoicesTable;
-  license_usage: LicenseUsageTable;
+  license_usage_months: LicenseUsageMonthsTable;
   admin_sign_ins: AdminSignInsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

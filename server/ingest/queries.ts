@@ -231,16 +231,39 @@ export type UsageInput = {
   used90d: number;
 };
 
+/**
+ * Stores usage rows (each subscription × product × date once) in their month rows and keeps the projections
+ * current with them, in one call that reads the rows once (ph_record_usage, migration 007). It takes the rows
+ * grouped by subscription × product, each group in date order: grouping here spares the database a sort.
+ */
 export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
   if (!usage.length) return;
-  const column = <K extends keyof UsageInput>(key: K) => usage.map((u) => u[key]);
-  await sql`
-    insert into license_usage as u (partner_id, subscription_id, product, date, assigned, used, used90d)
-    select ${partnerId}, * from unnest(${column('subscriptionId')}::text[], ${column('product')}::text[], ${column('date')}::date[],
-                                       ${column('assigned')}::int[], ${column('used')}::int[], ${column('used90d')}::int[])
-    on conflict (partner_id, subscription_id, product, date) do update
-      set assigned = excluded.assigned, used = excluded.used, used90d = excluded.used90d
-      where (u.assigned, u.used, u.used90d) is distinct from (excluded.assigned, excluded.used, excluded.used90d)`.execute(db);
+  const byPair = new Map<string, UsageInput[]>();
+  for (const row of usage) {
+    const key = `${row.subscriptionId}\u0000${row.product}`;
+    const rows = byPair.get(key);
+    if (rows) rows.push(row);
+    else byPair.set(key, [row]);
+  }
+  const pairs = { subscriptions: [] as string[], products: [] as string[] };
+  const rows = { pairs: [] as number[], dates: [] as string[], assigned: [] as number[], used: [] as number[], used90d: [] as number[] };
+  for (const group of byPair.values()) {
+    const first = group[0] as UsageInput;
+    pairs.subscriptions.push(first.subscriptionId);
+    pairs.products.push(first.product);
+    group.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    for (const row of group) {
+      rows.pairs.push(pairs.subscriptions.length);
+      rows.dates.push(row.date);
+      rows.assigned.push(row.assigned);
+      rows.used.push(row.used);
+      rows.used90d.push(row.used90d);
+    }
+  }
+  // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
+  await sql`select ph_note_change(${partnerId})`.execute(db);
+  await sql`select ph_record_usage(${partnerId}, ${pairs.subscriptions}::text[], ${pairs.products}::text[], ${rows.pairs}::int[],
+                                   ${rows.dates}::date[], ${rows.assigned}::int[], ${rows.used}::int[], ${rows.used90d}::int[])`.execute(db);
 }
 
 export async function insertSignIns(

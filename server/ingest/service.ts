@@ -5,7 +5,6 @@ import { invalid, type IssueDetail } from '../http/errors';
 import { addDays, addMonths } from '../dates';
 import { recordAudit, type AuditActor } from '../audit/record';
 import { searchableName } from '../customers/search';
-import { recordUsage } from '../portfolio/queries';
 import * as queries from './queries';
 
 export type IngestDeps = { db: Kysely<DB> };
@@ -152,8 +151,6 @@ export async function ingestBatch(
     // Usage is most of a large import: stored in slices so a progress bar can follow, still in this transaction.
     for (let start = 0; start < usage.length; start += usageSlice) {
       const slice = usage.slice(start, start + usageSlice);
-      // The analytics projections need the rows as they were, so they are brought up to date first.
-      await recordUsage(trx, partnerId, slice);
       await queries.upsertUsage(trx, partnerId, slice);
       input.onProgress?.(Math.min(start + usageSlice, usage.length), usage.length);
     }

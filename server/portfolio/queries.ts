@@ -55,10 +55,8 @@ export function usageAt(options: {
   date: RawBuilder<unknown>;
   column: UsageColumn;
 }): RawBuilder<number> {
-  return sql<number>`coalesce((select u.${sql.ref(options.column)} from license_usage u
-      where u.partner_id = ${options.partnerId} and u.subscription_id = ${options.subscription}
-        and u.product = ${options.product} and u.date <= ${options.date}
-      order by u.date desc limit 1), 0)`;
+  return sql<number>`coalesce((select u.${sql.ref(options.column)}
+      from ph_usage_at(${options.partnerId}, ${options.subscription}, ${options.product}, ${options.date}) u), 0)`;
 }
 
 /**
@@ -275,20 +273,6 @@ export async function trendAt(
     group by p.date
     order by p.date`.execute(db);
   return rows;
-}
-
-/** Keeps the projections current with usage rows about to be stored: call it before storing them. */
-export async function recordUsage(
-  db: Kysely<DB>,
-  partnerId: string,
-  usage: { subscriptionId: string; product: string; date: string; assigned: number; used: number; used90d: number }[],
-): Promise<void> {
-  if (!usage.length) return;
-  // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
-  await sql`select ph_note_change(${partnerId})`.execute(db);
-  await sql`select ph_record_usage(${partnerId}, ${usage.map((u) => u.subscriptionId)}::text[], ${usage.map((u) => u.product)}::text[],
-                                   ${usage.map((u) => u.date)}::date[], ${usage.map((u) => u.assigned)}::int[],
-                                   ${usage.map((u) => u.used)}::int[], ${usage.map((u) => u.used90d)}::int[])`.execute(db);
 }
 
 /** How often the partner's facts and people have changed (migrations 004, 005): 0 before the first change. */

@@ -3,6 +3,7 @@ import * as analyticsProjections from './003_analytics_projections';
 import * as customerDay from './004_customer_day';
 import * as peopleChanges from './005_people_changes';
 import * as customPlans from './006_custom_plans';
+import * as usageMonths from './007_usage_months';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
 export const migrations: { version: string; sql: string }[] = [
@@ -11,4 +12,5 @@ export const migrations: { version: string; sql: string }[] = [
   { version: '004_customer_day', sql: customerDay.sql },
   { version: '005_people_changes', sql: peopleChanges.sql },
   { version: '006_custom_plans', sql: customPlans.sql },
+  { version: '007_usage_months', sql: usageMonths.sql },
 ];
