@@ -128,7 +128,8 @@ describe.each(databaseTargets)('importing data (%s database)', (target) => {
   });
 
   it('keeps each day\'s usage as the latest batch sent it, whatever order the batches arrive in, one row per month', async () => {
-    const { subscriptionIds, document: usageDocument } = customerWith({ name: 'Monthly Rows AB' });
+    // An identifier with the characters PostgreSQL's array syntax quotes and escapes.
+    const { subscriptionIds, document: usageDocument } = customerWith({ name: 'Monthly Rows AB', subscriptions: [{ id: 'Sub "M", \\ {1}' }] });
     const subscriptionId = subscriptionIds[0] as string;
     expect((await post('/api/v1/import', usageDocument)).status).toBe(200);
     const row = (date: string, assigned: number) => ({ subscriptionId, product: 'meetings', date, assigned, used: assigned - 1, used90d: assigned });

@@ -262,8 +262,18 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
   }
   // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
   await sql`select ph_note_change(${partnerId})`.execute(db);
-  await sql`select ph_record_usage(${partnerId}, ${pairs.subscriptions}::text[], ${pairs.products}::text[], ${rows.pairs}::int[],
-                                   ${rows.dates}::date[], ${rows.assigned}::int[], ${rows.used}::int[], ${rows.used90d}::int[])`.execute(db);
+  await sql`select ph_record_usage(${partnerId}, ${arrayText(pairs.subscriptions)}::text[], ${arrayText(pairs.products)}::text[],
+                                   ${arrayText(rows.pairs)}::int[], ${arrayText(rows.dates)}::date[], ${arrayText(rows.assigned)}::int[],
+                                   ${arrayText(rows.used)}::int[], ${arrayText(rows.used90d)}::int[])`.execute(db);
+}
+
+/**
+ * An array parameter in PostgreSQL's array syntax, built in one pass: node-postgres converts a JavaScript array
+ * element by element, three to four times slower for a batch's 50 000 elements.
+ */
+function arrayText(values: readonly (string | number)[]): string {
+  const quoted = (value: string | number) => (typeof value === 'number' ? String(value) : `"${value.replace(/[\\"]/g, '\\$&')}"`);
+  return `{${values.map(quoted).join(',')}}`;
 }
 
 export async function insertSignIns(

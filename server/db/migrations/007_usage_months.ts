@@ -249,13 +249,12 @@ begin
     where l.partner_id = p_partner and l.subscription_id = i.subscription_id and l.product = i.product
       and (l.usage_date is null or l.usage_date <= i.date)
       and (l.usage_date, l.assigned, l.used, l.used90d) is distinct from (i.date, i.assigned, i.used, i.used90d)
-    returning l.customer_id, l.subscription_id, l.product
+    returning l.customer_id, l.subscription_id, l.product, l.assigned
   )
   select array_agg(distinct u.customer_id) into v_customers
   from updated u
-  join latest i on i.subscription_id = u.subscription_id and i.product = u.product
   join subscription_licenses l on l.partner_id = p_partner and l.subscription_id = u.subscription_id and l.product = u.product
-  where u.customer_id is not null and l.assigned is distinct from i.assigned;
+  where u.customer_id is not null and l.assigned is distinct from u.assigned;
 
   -- A month row gains the batch's days after its last one by appending them; any other day is merged in.
   insert into license_usage_months as m (partner_id, subscription_id, product, month, dates, assigned, used, used90d)
