@@ -6,8 +6,9 @@ import { analyticsProducts, customerStatuses, products } from '../../contract/co
 
 // The building blocks every portfolio question is made of (SPEC §4.1, §9, §10). Customer statuses, KPIs and
 // analytics compose these fragments; none of them restates a rule. The date rules themselves are SQL functions
-// (ph_is_active, ph_effective_end, ph_whole_months: migrations 001 and 003), and the big reads go through the
-// projections of migration 003, which hold facts, never answers for a date.
+// (ph_is_active, ph_effective_end, ph_whole_months: migrations 001 and 003; a day's usage figure, ph_usage_at:
+// migration 007), and the big reads go through the projections of migration 003, which hold facts, never answers
+// for a date.
 
 export type PortfolioParams = { scope: CustomerScope; asOf: string };
 

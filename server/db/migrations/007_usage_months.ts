@@ -1,9 +1,9 @@
 // Daily usage stored as one row per subscription × product × calendar month instead of one per day. A day's
 // telemetry for every subscription × product was a B-tree insert per row into a 1-million-row index (and a
 // conflict check); now it appends to that month's row, one row write per subscription × product and batch, and
-// the table holds a thirtieth of the rows. What a day's figure is (SPEC §2: the latest row on or before it) is
-// unchanged; ph_usage_at finds it: the month row holding the latest date on or before d, then its place in the
-// row's ascending dates with width_bucket (a binary search).
+// the table holds far fewer rows (a quarter in the demo portfolio, whose usage skips days). What a day's figure
+// is (SPEC §2: the latest row on or before it) is unchanged; ph_usage_at finds it: the month row holding the
+// latest date on or before d, then its place in the row's ascending dates with width_bucket (a binary search).
 //
 // ph_record_usage now stores the rows itself, after bringing the projections up to date from the rows as they
 // were: one call per batch reads the batch's arrays once.
