@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from './support/databases';
 import { startTestServer, type TestPartner, type TestServer } from './support/server';
 import { combine, customerWith, daysFromAsOf } from './support/documents';
+import { upsertUsage } from '../server/ingest/queries';
 
 type ErrorAnswer = { error: { code: string; message: string; details: { path: string; message: string }[] } };
 
@@ -158,6 +159,11 @@ describe.each(databaseTargets)('importing data (%s database)', (target) => {
     // The same rows again write nothing.
     await send([row('2026-01-05', 5), row('2026-01-11', 99), row('2026-02-03', 30)]);
     expect(await monthRows()).toEqual(stored);
+
+    // Two rows for one day in one call: the later one wins, and the day is stored once.
+    await upsertUsage(server.database.db, partner.partnerId, [row('2026-02-10', 40), row('2026-02-10', 41)]);
+    sent.set('2026-02-10', 41);
+    expect((await monthRows()).at(-1)).toMatchObject({ dates: ['2026-02-03', '2026-02-10'], assigned: [30, 41] });
 
     // SPEC §2: a day's figure is the latest row on or before it, else 0.
     const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2025, 11, 15 + i)).toISOString().slice(0, 10));

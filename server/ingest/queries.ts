@@ -232,9 +232,10 @@ export type UsageInput = {
 };
 
 /**
- * Stores usage rows (each subscription × product × date once) in their month rows and keeps the projections
- * current with them, in one call that reads the rows once (ph_record_usage, migration 007). It takes the rows
- * grouped by subscription × product, each group in date order: grouping here spares the database a sort.
+ * Stores usage rows in their month rows (of two rows for one subscription × product × date, the later wins) and
+ * keeps the projections current with them, in one call that reads the rows once (ph_record_usage, migration 007).
+ * It takes the rows grouped by subscription × product, each group in date order: grouping here spares the
+ * database a sort.
  */
 export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
   if (!usage.length) return;
@@ -252,13 +253,15 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
     pairs.subscriptions.push(first.subscriptionId);
     pairs.products.push(first.product);
     group.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    for (const row of group) {
+    group.forEach((row, index) => {
+      // The month rows hold each date once: of two rows for one day (sorting keeps their order) the later wins.
+      if (group[index + 1]?.date === row.date) return;
       rows.pairs.push(pairs.subscriptions.length);
       rows.dates.push(row.date);
       rows.assigned.push(row.assigned);
       rows.used.push(row.used);
       rows.used90d.push(row.used90d);
-    }
+    });
   }
   // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
   await sql`select ph_note_change(${partnerId})`.execute(db);
