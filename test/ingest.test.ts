@@ -164,6 +164,8 @@ describe.each(databaseTargets)('importing data (%s database)', (target) => {
     await upsertUsage(server.database.db, partner.partnerId, [row('2026-02-10', 40), row('2026-02-10', 41)]);
     sent.set('2026-02-10', 41);
     expect((await monthRows()).at(-1)).toMatchObject({ dates: ['2026-02-03', '2026-02-10'], assigned: [30, 41] });
+    await send([row('2026-02-11', 50), row('2026-02-11', 51)]); // and so through the API (SPEC §11: the last record wins)
+    expect((await monthRows()).at(-1)).toMatchObject({ dates: ['2026-02-03', '2026-02-10', '2026-02-11'], assigned: [30, 41, 51] });
 
     // SPEC §2: a day's figure is the latest row on or before it, else 0.
     const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2025, 11, 15 + i)).toISOString().slice(0, 10));

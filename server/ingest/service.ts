@@ -45,7 +45,8 @@ export async function ingestBatch(
   const subscriptions = lastByKey(batch.subscriptions, (s) => s.id);
   const orders = lastByKey(batch.orders, (o) => o.number);
   const invoices = lastByKey(batch.invoices, (i) => i.number);
-  const usage = lastByKey(batch.usage, (u) => `${u.subscriptionId}\u0000${u.product}\u0000${u.date}`);
+  // Usage keeps its duplicates: upsertUsage stores each date once, the later row winning (within a slice and across).
+  const usage = batch.usage;
   const signIns = lastByKey(
     batch.signIns.map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
     (s) => `${s.customerId}\u0000${s.email}\u0000${s.at}`,
