@@ -272,11 +272,18 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
 
 /**
  * An array parameter in PostgreSQL's array syntax, built in one pass: node-postgres converts a JavaScript array
- * element by element, three to four times slower for a batch's 50 000 elements.
+ * element by element, three to four times slower for a batch's 50 000 elements. Strings are quoted, and only
+ * the rare one holding a quote or a backslash is escaped (a regular expression per element took most of the time).
  */
 function arrayText(values: readonly (string | number)[]): string {
-  const quoted = (value: string | number) => (typeof value === 'number' ? String(value) : `"${value.replace(/[\\"]/g, '\\$&')}"`);
-  return `{${values.map(quoted).join(',')}}`;
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string | number;
+    if (i > 0) text += ',';
+    if (typeof value === 'number') text += value;
+    else text += `"${value.includes('"') || value.includes('\\') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
+  }
+  return `${text}}`;
 }
 
 export async function insertSignIns(
