@@ -138,7 +138,7 @@ async function measureIngest(server: ServerProcess, prepared: Prepared): Promise
     if (answer.status !== 200) throw new Error(`POST /api/v1/usage answered ${answer.status}: ${text.slice(0, 300)}`);
     return batchRows / ((performance.now() - started) / 1000);
   };
-  // Warm, like the reads: the server's first batch also plans the upkeep functions and loads their pages.
+  // Warm, like the reads: a server's first batch also compiles and plans the upkeep functions.
   log(`  warm-up batch: ${Math.round(await send(0)).toLocaleString('en-US')} rows/s (not counted)`);
   const samples: number[] = [];
   for (let batch = 1; batch <= ingestBatches; batch++) samples.push(await send(batch));
