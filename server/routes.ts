@@ -16,17 +16,26 @@ import { consoleRoutes } from './console/routes';
 import { auditRoutes } from './audit/routes';
 import { onboardingRoutes } from './onboarding/routes';
 import { createAnswerMemo } from './http/answers';
+import { createUsageLog } from './ingest/usage-log';
 
 export type RouteDeps = { db: Kysely<DB>; config: Config };
 
 /** Every domain's routes under /api/v1: one line per domain. */
 export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps) {
-  const answers = createAnswerMemo({ db });
+  const usageLog = createUsageLog({ db, onError: (error, partnerId) => api.log.error({ err: error, partnerId }, 'folding the usage log failed') });
+  api.addHook('onClose', () => usageLog.close());
+  // Whatever a request reads or writes comes after the partner's acknowledged usage: its log is folded first.
+  // The ingest routes do that (or append to the log) in their own transaction.
+  api.addHook('preHandler', async (request) => {
+    const partnerId = request.caller?.partnerId;
+    if (partnerId && request.routeOptions.config.access !== 'ingest') await usageLog.settle(partnerId);
+  });
+  const answers = createAnswerMemo({ db, settleUsage: usageLog.settle });
   await authRoutes(api, { db, config });
   await customerRoutes(api, { db, thresholds: config, answers });
   await kpiRoutes(api, { db, thresholds: config, answers });
   await analyticsRoutes(api, { db, answers });
-  await ingestRoutes(api, { db, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
+  await ingestRoutes(api, { db, usageLog, bodyLimit: config.MAX_BODY_MB * 1024 * 1024 });
   await tokenRoutes(api, { db });
   await trialRoutes(api, { db });
   await orderRoutes(api, { db });

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PartnerCaller } from '../server/auth/caller';
 import { createAnswerMemo } from '../server/http/answers';
+import { foldUsage } from '../server/ingest/queries';
 import { databaseTargets } from './support/databases';
 import { combine, customerWith } from './support/documents';
 import { startTestServer, type Session, type TestPartner, type TestServer } from './support/server';
@@ -18,6 +19,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
   let partner: TestPartner;
   let sales: { userId: string; email: string; password: string };
   let salesSession: Session;
+  const settleUsage = async (partnerId: string) => void (await foldUsage(server.database.db, partnerId));
   let fullSession: Session;
   let ids: Record<string, string>;
   let assignedCustomer: ReturnType<typeof customerWith>;
@@ -51,7 +53,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
   afterAll(() => server?.close());
 
   it('computes an answer once and answers the same request with the same text until something changes', async () => {
-    const memo = createAnswerMemo({ db: server.database.db });
+    const memo = createAnswerMemo({ db: server.database.db, settleUsage });
     const { compute, computed } = counter();
     const caller = tokenCaller(partner.partnerId);
     const first = await memo.json({ request: request('/a'), caller, schema: answerSchema, compute });
@@ -64,7 +66,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
   });
 
   it('computes again after any change to the facts or the people of the partner, and only of that partner', async () => {
-    const memo = createAnswerMemo({ db: server.database.db });
+    const memo = createAnswerMemo({ db: server.database.db, settleUsage });
     const { compute, computed } = counter();
     const other = await server.partner('Other Partner AB');
     const read = (partnerId: string) => memo.json({ request: request('/list'), caller: tokenCaller(partnerId), schema: answerSchema, compute });
@@ -85,7 +87,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
   });
 
   it('keeps answers apart per caller: another user, role or partner never gets them', async () => {
-    const memo = createAnswerMemo({ db: server.database.db });
+    const memo = createAnswerMemo({ db: server.database.db, settleUsage });
     const { compute, computed } = counter();
     const user = (role: 'partner_admin' | 'partner_full_admin', userId: string): PartnerCaller => ({
       kind: 'user',
@@ -105,7 +107,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
 
   it('forgets the least recently used answers beyond its size', async () => {
     // About 1 100 characters an answer with its key: two fit, three don't.
-    const memo = createAnswerMemo({ db: server.database.db, maxChars: 2500 });
+    const memo = createAnswerMemo({ db: server.database.db, settleUsage, maxChars: 2500 });
     let computed = 0;
     const compute = async () => ({ computed: ++computed, padding: 'x'.repeat(1000) });
     const schema = answerSchema.extend({ padding: z.string() });

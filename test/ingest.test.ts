@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from './support/databases';
 import { startTestServer, type TestPartner, type TestServer } from './support/server';
 import { combine, customerWith, daysFromAsOf } from './support/documents';
-import { upsertUsage } from '../server/ingest/queries';
+import { foldUsage, upsertUsage } from '../server/ingest/queries';
 
 type ErrorAnswer = { error: { code: string; message: string; details: { path: string; message: string }[] } };
 
@@ -139,12 +139,14 @@ describe.each(databaseTargets)('importing data (%s database)', (target) => {
       expect((await post('/api/v1/usage', { usage: rows })).status).toBe(200);
       for (const r of rows) sent.set(r.date, r.assigned);
     };
-    const monthRows = async () =>
-      (
+    const monthRows = async () => {
+      await foldUsage(server.database.db, partner.partnerId);
+      return (
         await sql<{ month: string; dates: string[]; assigned: number[]; xmin: string }>`
           select month, dates, assigned, xmin::text from license_usage_months
           where partner_id = ${partner.partnerId} and subscription_id = ${subscriptionId} order by month`.execute(server.database.db)
       ).rows;
+    };
 
     await send(['2026-01-10', '2026-01-11', '2026-01-20'].map((date, i) => row(date, 10 + i)));
     await send([row('2026-02-03', 30), row('2026-01-31', 31)]); // a new month, and days after a month's last

@@ -126,6 +126,20 @@ export type LicenseUsageMonthsTable = {
   used90d: number[];
 };
 
+/** Usage batches acknowledged but not folded yet (migration 008), as ph_record_usage's arguments. */
+export type UsageBatchesTable = {
+  partner_id: string;
+  id: Generated<string>;
+  subscriptions: string[];
+  products: string[];
+  pairs: number[];
+  dates: string[];
+  assigned: number[];
+  used: number[];
+  used90d: number[];
+  received_at: Generated<Date>;
+};
+
 export type AdminSignInsTable = {
   partner_id: string;
   customer_id: string;
@@ -284,6 +298,7 @@ export type DB = {
   orders: OrdersTable;
   invoices: InvoicesTable;
   license_usage_months: LicenseUsageMonthsTable;
+  usage_batches: UsageBatchesTable;
   admin_sign_ins: AdminSignInsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

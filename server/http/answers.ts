@@ -11,7 +11,9 @@ import { portfolioVersions } from '../portfolio/queries';
 // administers which customer), the day and the request. Every statement that changes facts or people moves a
 // version in its own transaction (migrations 004, 005), so an answer kept under the versions read before it was
 // computed is never older than what its reader could see: nothing expires, nothing is invalidated, and several
-// server processes stay correct. `Cache-Control: no-cache` computes the answer afresh.
+// server processes stay correct. `Cache-Control: no-cache` computes the answer afresh. Acknowledged usage
+// batches still in the partner's usage log move the facts version when appended and are folded in after the
+// versions are read and before the answer is computed, so an answer never misses one its versions include.
 
 export type AnswerMemo = {
   /** The answer to `request` as JSON text: the one computed at the current versions, or `compute`'s. */
@@ -21,7 +23,15 @@ export type AnswerMemo = {
 /** Keys and JSON text together: room for about a thousand customer-list pages or a hundred analytics overviews. */
 const defaultMaxChars = 32 * 1024 * 1024;
 
-export function createAnswerMemo({ db, maxChars = defaultMaxChars }: { db: Kysely<DB>; maxChars?: number }): AnswerMemo {
+export function createAnswerMemo({
+  db,
+  settleUsage,
+  maxChars = defaultMaxChars,
+}: {
+  db: Kysely<DB>;
+  settleUsage: (partnerId: string) => Promise<void>;
+  maxChars?: number;
+}): AnswerMemo {
   // Least recently used first: a Map iterates in insertion order and a hit is re-inserted.
   const answers = new Map<string, string>();
   const computing = new Map<string, Promise<string>>();
@@ -58,7 +68,9 @@ export function createAnswerMemo({ db, maxChars = defaultMaxChars }: { db: Kysel
       if (pending) return pending;
       // The route's own response serializer: the answer is checked against its schema once, when computed.
       const serialize = serializerCompiler({ schema, method: request.method, url: request.url, httpStatus: '200' });
-      const text = compute().then((answer) => serialize(answer));
+      const text = settleUsage(caller.partnerId)
+        .then(compute)
+        .then((answer) => serialize(answer));
       computing.set(key, text);
       try {
         const answer = await text;

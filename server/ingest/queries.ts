@@ -232,13 +232,11 @@ export type UsageInput = {
 };
 
 /**
- * Stores usage rows in their month rows (of two rows for one subscription × product × date, the later wins) and
- * keeps the projections current with them, in one call that reads the rows once (ph_record_usage, migration 007).
- * It takes the rows grouped by subscription × product, each group in date order: grouping here spares the
- * database a sort.
+ * Usage rows as ph_record_usage takes them (migration 007): the subscription × product pairs, and the rows grouped
+ * by pair, each group in date order, each date once (of two rows for one day, the later wins). Grouping here
+ * spares the database a sort. Each list is PostgreSQL array text.
  */
-export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
-  if (!usage.length) return;
+function groupUsage(usage: UsageInput[]) {
   const byPair = new Map<string, UsageInput[]>();
   for (const row of usage) {
     const key = `${row.subscriptionId}\u0000${row.product}`;
@@ -254,7 +252,7 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
     pairs.products.push(first.product);
     group.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     group.forEach((row, index) => {
-      // The month rows hold each date once: of two rows for one day (sorting keeps their order) the later wins.
+      // Sorting keeps the order of two rows for one day: the later one is kept.
       if (group[index + 1]?.date === row.date) return;
       rows.pairs.push(pairs.subscriptions.length);
       rows.dates.push(row.date);
@@ -263,11 +261,48 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
       rows.used90d.push(row.used90d);
     });
   }
+  return {
+    subscriptions: arrayText(pairs.subscriptions),
+    products: arrayText(pairs.products),
+    pairs: arrayText(rows.pairs),
+    dates: arrayText(rows.dates),
+    assigned: arrayText(rows.assigned),
+    used: arrayText(rows.used),
+    used90d: arrayText(rows.used90d),
+  };
+}
+
+/**
+ * Stores usage rows in their month rows and keeps the projections current with them, in one call that reads the
+ * rows once (ph_record_usage). The partner's usage log must be folded first (foldUsage): its batches came earlier.
+ */
+export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
+  if (!usage.length) return;
+  const g = groupUsage(usage);
   // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
   await sql`select ph_note_change(${partnerId})`.execute(db);
-  await sql`select ph_record_usage(${partnerId}, ${arrayText(pairs.subscriptions)}::text[], ${arrayText(pairs.products)}::text[],
-                                   ${arrayText(rows.pairs)}::int[], ${arrayText(rows.dates)}::date[], ${arrayText(rows.assigned)}::int[],
-                                   ${arrayText(rows.used)}::int[], ${arrayText(rows.used90d)}::int[])`.execute(db);
+  await sql`select ph_record_usage(${partnerId}, ${g.subscriptions}::text[], ${g.products}::text[], ${g.pairs}::int[],
+                                   ${g.dates}::date[], ${g.assigned}::int[], ${g.used}::int[], ${g.used90d}::int[])`.execute(db);
+}
+
+/**
+ * Appends usage rows to the partner's usage log as one batch, folded later by foldUsage (migration 008). The
+ * facts version moves on now: an answer computed from here on folds the batch first, so none kept under the new
+ * version misses it.
+ */
+export async function appendUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
+  if (!usage.length) return;
+  const g = groupUsage(usage);
+  await sql`select ph_note_change(${partnerId})`.execute(db);
+  await sql`insert into usage_batches (partner_id, subscriptions, products, pairs, dates, assigned, used, used90d)
+            values (${partnerId}, ${g.subscriptions}::text[], ${g.products}::text[], ${g.pairs}::int[], ${g.dates}::date[],
+                    ${g.assigned}::int[], ${g.used}::int[], ${g.used90d}::int[])`.execute(db);
+}
+
+/** Folds the partner's usage log into the month rows and projections; answers how many rows it folded. */
+export async function foldUsage(db: Kysely<DB>, partnerId: string): Promise<number> {
+  const { rows } = await sql<{ folded: number }>`select ph_fold_usage(${partnerId}) as folded`.execute(db);
+  return rows[0]?.folded ?? 0;
 }
 
 /**

@@ -3,10 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { importCounts, importDocument, invoicesBatch, ordersBatch, signInsBatch, usageBatch } from '../../contract/import';
 import { actorOf, requireIngest } from '../auth/caller';
 import { ingestBatch, type IngestDeps } from './service';
+import type { UsageLog } from './usage-log';
 
 const empty = { customers: [], subscriptions: [], usage: [], signIns: [], invoices: [], orders: [] };
 
-export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps & { bodyLimit: number }) {
+export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps & { usageLog: UsageLog; bodyLimit: number }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const common = { bodyLimit: deps.bodyLimit, config: { access: 'ingest' as const } };
   const response = { 200: importCounts };
@@ -28,7 +29,10 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps & { bo
     { ...common, schema: { tags: ['ingest'], summary: 'Daily license usage, up to 50 000 rows a batch', body: usageBatch, response } },
     async (request) => {
       const caller = requireIngest(request);
-      return ingestBatch(deps, { partnerId: caller.partnerId, batch: { ...empty, usage: request.body.usage }, actor: actorOf(caller), source: 'api:usage' });
+      const batch = { ...empty, usage: request.body.usage };
+      const counts = await ingestBatch(deps, { partnerId: caller.partnerId, batch, actor: actorOf(caller), source: 'api:usage', appendUsage: true });
+      deps.usageLog.appended(caller.partnerId, counts.usage);
+      return counts;
     },
   );
 

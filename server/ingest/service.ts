@@ -35,10 +35,19 @@ const termEnd = (start: string, months: number) => addDays(addMonths(start, mont
 /**
  * Stores one batch in one transaction: all of it or none of it. References must resolve to records of the
  * same partner, in the batch or already stored; the first problems are reported with the record's path.
+ * With `appendUsage` (a batch of usage alone) the usage goes to the partner's usage log, folded later
+ * (server/ingest/usage-log.ts); otherwise the log is folded first and everything is stored now, in order.
  */
 export async function ingestBatch(
   deps: IngestDeps,
-  input: { partnerId: string; batch: Batch; actor: AuditActor; source: string; onProgress?: (done: number, total: number) => void },
+  input: {
+    partnerId: string;
+    batch: Batch;
+    actor: AuditActor;
+    source: string;
+    appendUsage?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<ImportCounts> {
   const { partnerId, batch } = input;
   const customers = lastByKey(batch.customers, (c) => c.id);
@@ -96,6 +105,7 @@ export async function ingestBatch(
       throw invalid(`The batch was rejected and nothing was stored: ${first.path} ${first.message}.`, issues);
     }
 
+    if (!input.appendUsage) await queries.foldUsage(trx, partnerId);
     const customerIds = await queries.upsertCustomers(
       trx,
       partnerId,
@@ -152,7 +162,7 @@ export async function ingestBatch(
     // Usage is most of a large import: stored in slices so a progress bar can follow, still in this transaction.
     for (let start = 0; start < usage.length; start += usageSlice) {
       const slice = usage.slice(start, start + usageSlice);
-      await queries.upsertUsage(trx, partnerId, slice);
+      await (input.appendUsage ? queries.appendUsage : queries.upsertUsage)(trx, partnerId, slice);
       input.onProgress?.(Math.min(start + usageSlice, usage.length), usage.length);
     }
     await queries.insertSignIns(

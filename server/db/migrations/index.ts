@@ -4,6 +4,7 @@ import * as customerDay from './004_customer_day';
 import * as peopleChanges from './005_people_changes';
 import * as customPlans from './006_custom_plans';
 import * as usageMonths from './007_usage_months';
+import * as usageLog from './008_usage_log';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
 export const migrations: { version: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: { version: string; sql: string }[] = [
   { version: '005_people_changes', sql: peopleChanges.sql },
   { version: '006_custom_plans', sql: customPlans.sql },
   { version: '007_usage_months', sql: usageMonths.sql },
+  { version: '008_usage_log', sql: usageLog.sql },
 ];

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendUsage, foldUsage, upsertUsage, type UsageInput } from '../server/ingest/queries';
+import { createUsageLog } from '../server/ingest/usage-log';
+import { databaseTargets } from './support/databases';
+import { asOf, combine, customerWith, daysFromAsOf } from './support/documents';
+import { startTestServer, type TestServer } from './support/server';
+
+// Usage sent on its own is acknowledged once appended to the partner's usage log and folded afterwards
+// (migration 008, server/ingest/usage-log.ts). These tests hold the fold to what storing each batch at once did.
+
+type List = { items: { name: string; licenses: { assigned: number } }[] };
+
+describe.each(databaseTargets)('the usage log (%s database)', (target) => {
+  let server: TestServer;
+  const db = () => server.database.db;
+  const portfolio = combine(
+    customerWith({ name: 'Logg AB', subscriptions: [{ id: 'Sub-L1' }, { id: 'Sub-L2', lines: [{ product: 'calling', sku: 'C', quantity: 40 }] }] }),
+    customerWith({ name: 'Vikt Oy', subscriptions: [{ id: 'Sub-L3', autoRenew: true, endDate: daysFromAsOf(20) }] }),
+  );
+  const row = (subscriptionId: string, product: string, days: number, assigned: number): UsageInput => ({
+    subscriptionId, product, date: daysFromAsOf(days), assigned, used: Math.floor(assigned / 2), used90d: assigned,
+  });
+  const batches: UsageInput[][] = [
+    [row('Sub-L1', 'meetings', -40, 10), row('Sub-L2', 'calling', -40, 20), row('Sub-L3', 'meetings', -35, 5), row('Sub-L1', 'meetings', -30, 12)],
+    // The same day again (the later batch wins), days before and after the first batch's, a second month.
+    [row('Sub-L1', 'meetings', -30, 14), row('Sub-L1', 'meetings', -45, 8), row('Sub-L3', 'meetings', -2, 9), row('Sub-L2', 'calling', -1, 25)],
+    [row('Sub-L2', 'calling', -40, 21), row('Sub-L3', 'meetings', 1, 11)],
+  ];
+
+  /** What the projections and month rows hold for a partner, without its generated ids. */
+  const stored = async (partnerId: string) => ({
+    months: (await sql`select subscription_id, product, month, dates, assigned, used, used90d from license_usage_months
+                       where partner_id = ${partnerId} order by 1, 2, 3`.execute(db())).rows,
+    latest: (await sql`select subscription_id, product, usage_date, assigned, used, used90d from subscription_licenses
+                       where partner_id = ${partnerId} order by 1, 2`.execute(db())).rows,
+    trend: (await sql`select product, date, purchased, assigned, used from license_trend_changes
+                      where partner_id = ${partnerId} and (purchased, assigned, used) <> (0, 0, 0) order by 1, 2`.execute(db())).rows,
+    customers: (await sql<Record<string, unknown>>`select o.name, p.* from customer_portfolio p join organizations o on o.id = p.customer_id
+                          where p.partner_id = ${partnerId} order by 1`.execute(db())).rows.map((r) => ({ ...r, customer_id: undefined, partner_id: undefined })),
+  });
+  const logged = async (partnerId: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from usage_batches where partner_id = ${partnerId}`.execute(db())).rows[0]?.n);
+  const newPartner = async (name: string) => {
+    const partner = await server.partner(name);
+    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: portfolio })).status).toBe(200);
+    return partner;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(target);
+  });
+  afterAll(() => server?.close());
+
+  it('folds batches that arrived together into what storing them one at a time stores', async () => {
+    const oneByOne = await newPartner('One By One');
+    const together = await newPartner('Together');
+    for (const batch of batches) await upsertUsage(db(), oneByOne.partnerId, batch);
+    for (const batch of batches) await appendUsage(db(), together.partnerId, batch);
+    expect(await logged(together.partnerId)).toBe(3);
+
+    // Ten rows, two of them for days an earlier batch sent too.
+    expect(await foldUsage(db(), together.partnerId)).toBe(8);
+    expect(await logged(together.partnerId)).toBe(0);
+    const expected = await stored(oneByOne.partnerId);
+    expect(expected.months).not.toHaveLength(0);
+    expect(await stored(together.partnerId)).toEqual(expected);
+    expect(await foldUsage(db(), together.partnerId)).toBe(0);
+  });
+
+  it('answers every read after a usage batch with that batch in it, folded or not', async () => {
+    const partner = await newPartner('Reader');
+    const assigned = async () =>
+      (await server.request<List>('GET', `/api/v1/customers?asOf=${asOf}`, { token: partner.token })).body.items.reduce((sum, item) => sum + item.licenses.assigned, 0);
+    expect(await assigned()).toBe(0);
+    const usage = [row('Sub-L1', 'meetings', -1, 30), row('Sub-L2', 'calling', -1, 7)];
+    expect((await server.request('POST', '/api/v1/usage', { token: partner.token, body: { usage } })).status).toBe(200);
+    expect(await assigned()).toBe(37);
+    expect(await logged(partner.partnerId)).toBe(0);
+  });
+
+  it('folds a partner\'s log once its ingest pauses, and settles it on demand before that', async () => {
+    const partner = await newPartner('Quiet');
+    const log = createUsageLog({ db: db(), quietMs: 50, onError: (error) => { throw error; } });
+    const append = async (batch: UsageInput[]) => {
+      await appendUsage(db(), partner.partnerId, batch);
+      log.appended(partner.partnerId, batch.length);
+    };
+    await append(batches[0] as UsageInput[]);
+    await append(batches[1] as UsageInput[]);
+    for (let waited = 0; (await logged(partner.partnerId)) > 0 && waited < 10_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await logged(partner.partnerId)).toBe(0);
+
+    const patient = createUsageLog({ db: db(), quietMs: 60_000, onError: (error) => { throw error; } });
+    await appendUsage(db(), partner.partnerId, batches[2] as UsageInput[]);
+    patient.appended(partner.partnerId, 2);
+    expect(await logged(partner.partnerId)).toBe(1);
+    await patient.settle(partner.partnerId);
+    expect(await logged(partner.partnerId)).toBe(0);
+    await Promise.all([log.close(), patient.close()]);
+  });
+
+  it('folds the log before an import, so a later import\'s usage wins over an earlier usage batch', async () => {
+    const partner = await newPartner('Order');
+    const log = createUsageLog({ db: db(), quietMs: 60_000, onError: (error) => { throw error; } });
+    await appendUsage(db(), partner.partnerId, [row('Sub-L1', 'meetings', -3, 5)]);
+    log.appended(partner.partnerId, 1);
+    const later = { ...portfolio, usage: [row('Sub-L1', 'meetings', -3, 6)] };
+    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: later })).status).toBe(200);
+    expect(await logged(partner.partnerId)).toBe(0);
+    const { rows } = await sql<{ assigned: number }>`select assigned from subscription_licenses
+                                                     where partner_id = ${partner.partnerId} and subscription_id = 'Sub-L1'`.execute(db());
+    expect(rows).toEqual([{ assigned: 6 }]);
+    await log.close();
+  });
+});
