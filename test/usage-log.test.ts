@@ -7,7 +7,7 @@ import { asOf, combine, customerWith, daysFromAsOf } from './support/documents';
 import { startTestServer, type TestServer } from './support/server';
 
 // Usage sent on its own is acknowledged once appended to the partner's usage log and folded afterwards
-// (migration 008, server/ingest/usage-log.ts). These tests hold the fold to what storing each batch at once did.
+// (migration 008, server/ingest/usage-log.ts). These tests hold the fold to what storing each batch at once does.
 
 type List = { items: { name: string; licenses: { assigned: number } }[] };
 
@@ -59,8 +59,7 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
     for (const batch of batches) await appendUsage(db(), together.partnerId, batch);
     expect(await logged(together.partnerId)).toBe(3);
 
-    // Ten rows, two of them for days an earlier batch sent too.
-    expect(await foldUsage(db(), together.partnerId)).toBe(8);
+    expect(await foldUsage(db(), together.partnerId)).toBe(10);
     expect(await logged(together.partnerId)).toBe(0);
     const expected = await stored(oneByOne.partnerId);
     expect(expected.months).not.toHaveLength(0);
@@ -81,19 +80,15 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
 
   it('folds a partner\'s log once its ingest pauses, and settles it on demand before that', async () => {
     const partner = await newPartner('Quiet');
-    const log = createUsageLog({ db: db(), quietMs: 50, onError: (error) => { throw error; } });
-    const append = async (batch: UsageInput[]) => {
-      await appendUsage(db(), partner.partnerId, batch);
-      log.appended(partner.partnerId, batch.length);
-    };
+    const log = createUsageLog({ db: db(), pauseMs: 50, onError: (error) => { throw error; } });
+    const append = (batch: UsageInput[]) => log.appending(partner.partnerId, () => appendUsage(db(), partner.partnerId, batch));
     await append(batches[0] as UsageInput[]);
     await append(batches[1] as UsageInput[]);
     for (let waited = 0; (await logged(partner.partnerId)) > 0 && waited < 10_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(await logged(partner.partnerId)).toBe(0);
 
-    const patient = createUsageLog({ db: db(), quietMs: 60_000, onError: (error) => { throw error; } });
-    await appendUsage(db(), partner.partnerId, batches[2] as UsageInput[]);
-    patient.appended(partner.partnerId, 2);
+    const patient = createUsageLog({ db: db(), pauseMs: 60_000, onError: (error) => { throw error; } });
+    await patient.appending(partner.partnerId, () => appendUsage(db(), partner.partnerId, batches[2] as UsageInput[]));
     expect(await logged(partner.partnerId)).toBe(1);
     await patient.settle(partner.partnerId);
     expect(await logged(partner.partnerId)).toBe(0);
@@ -102,15 +97,12 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
 
   it('folds the log before an import, so a later import\'s usage wins over an earlier usage batch', async () => {
     const partner = await newPartner('Order');
-    const log = createUsageLog({ db: db(), quietMs: 60_000, onError: (error) => { throw error; } });
     await appendUsage(db(), partner.partnerId, [row('Sub-L1', 'meetings', -3, 5)]);
-    log.appended(partner.partnerId, 1);
     const later = { ...portfolio, usage: [row('Sub-L1', 'meetings', -3, 6)] };
     expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: later })).status).toBe(200);
     expect(await logged(partner.partnerId)).toBe(0);
     const { rows } = await sql<{ assigned: number }>`select assigned from subscription_licenses
                                                      where partner_id = ${partner.partnerId} and subscription_id = 'Sub-L1'`.execute(db());
     expect(rows).toEqual([{ assigned: 6 }]);
-    await log.close();
   });
 });

@@ -30,9 +30,9 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps & { us
     async (request) => {
       const caller = requireIngest(request);
       const batch = { ...empty, usage: request.body.usage };
-      const counts = await ingestBatch(deps, { partnerId: caller.partnerId, batch, actor: actorOf(caller), source: 'api:usage', appendUsage: true });
-      deps.usageLog.appended(caller.partnerId, counts.usage);
-      return counts;
+      return deps.usageLog.appending(caller.partnerId, () =>
+        ingestBatch(deps, { partnerId: caller.partnerId, batch, actor: actorOf(caller), source: 'api:usage', appendUsage: true }),
+      );
     },
   );
 

@@ -3,67 +3,77 @@ import type { DB } from '../db/schema';
 import { foldUsage } from './queries';
 
 // Usage batches sent on their own are acknowledged once appended to the partner's usage log (migration 008).
-// They are folded into the month rows and projections when the partner's ingest has been quiet for a moment,
-// so batches sent back to back are folded together, each month row and projection row written once for all of
-// them; and before any request reads or writes the partner's data (settle), so no answer misses an
+// They are folded into the month rows and projections once the partner's usage ingest has paused for a moment,
+// so a sender streaming batches is not kept waiting behind the folding (on the embedded database, one session,
+// it would be); and before any request reads or writes the partner's data (settle), so no answer misses an
 // acknowledged row. The log is in the database: another server process, or this one after a restart, folds it
 // just the same.
 
 export type UsageLog = {
-  /** A batch of `rows` was appended to the partner's log. */
-  appended: (partnerId: string, rows: number) => void;
+  /** Runs `append` (one usage ingest): no fold starts meanwhile, and the pause is counted from its end. */
+  appending: <T>(partnerId: string, append: () => Promise<T>) => Promise<T>;
   /** Folds whatever the partner's log holds; what runs after it sees every acknowledged row. */
   settle: (partnerId: string) => Promise<void>;
-  /** Stops waiting for quiet moments and waits for a fold under way. */
+  /** Stops waiting for pauses and waits for the folds under way. */
   close: () => Promise<void>;
 };
 
-type Pending = { timer?: NodeJS.Timeout; rows: number };
+type Ingest = { running: number; batches: number; timer?: NodeJS.Timeout };
 
 export function createUsageLog({
   db,
-  quietMs = 300,
-  maxPendingRows = 1_000_000,
+  pauseMs = 1000,
+  maxBatches = 20,
   onError,
 }: {
   db: Kysely<DB>;
-  /** How long the partner's ingest must pause before its log is folded. */
-  quietMs?: number;
-  /** A log holding this many rows is folded without waiting for a pause, so it never grows without end. */
-  maxPendingRows?: number;
+  /** How long the partner's usage ingest must pause before its log is folded. */
+  pauseMs?: number;
+  /** A log this many batches long is folded without waiting for a pause, so a reader never has more to fold. */
+  maxBatches?: number;
   onError: (error: unknown, partnerId: string) => void;
 }): UsageLog {
-  const pending = new Map<string, Pending>();
+  const ingests = new Map<string, Ingest>();
   const folding = new Set<Promise<unknown>>();
 
-  const fold = (partnerId: string) => {
-    const state = pending.get(partnerId);
-    clearTimeout(state?.timer);
-    pending.delete(partnerId);
+  /** The log is about to be folded: nothing waits for a pause any more, and the batch count starts again. */
+  const reset = (partnerId: string) => {
+    const ingest = ingests.get(partnerId);
+    if (!ingest) return;
+    clearTimeout(ingest.timer);
+    ingest.batches = 0;
+    if (ingest.running === 0) ingests.delete(partnerId);
+  };
+  const foldLater = (partnerId: string) => {
+    reset(partnerId);
     const running = foldUsage(db, partnerId).catch((error: unknown) => onError(error, partnerId));
     folding.add(running);
     void running.finally(() => folding.delete(running));
-    return running;
   };
 
   return {
-    appended(partnerId, rows) {
-      const state = pending.get(partnerId) ?? { rows: 0 };
-      clearTimeout(state.timer);
-      state.rows += rows;
-      pending.set(partnerId, state);
-      if (state.rows >= maxPendingRows) void fold(partnerId);
-      else state.timer = setTimeout(() => void fold(partnerId), quietMs);
+    async appending(partnerId, append) {
+      const ingest = ingests.get(partnerId) ?? { running: 0, batches: 0 };
+      ingests.set(partnerId, ingest);
+      clearTimeout(ingest.timer);
+      ingest.running += 1;
+      try {
+        return await append();
+      } finally {
+        ingest.running -= 1;
+        ingest.batches += 1;
+        if (ingest.batches >= maxBatches) foldLater(partnerId);
+        else if (ingest.running === 0) ingest.timer = setTimeout(() => foldLater(partnerId), pauseMs).unref();
+      }
     },
     async settle(partnerId) {
-      clearTimeout(pending.get(partnerId)?.timer);
-      pending.delete(partnerId);
-      // Folding takes the partner's lock: this waits for a fold under way, then folds what arrived since.
+      reset(partnerId);
+      // Folding takes the partner's lock: this waits for a fold under way, then folds what came since.
       await foldUsage(db, partnerId);
     },
     async close() {
-      for (const state of pending.values()) clearTimeout(state.timer);
-      pending.clear();
+      for (const ingest of ingests.values()) clearTimeout(ingest.timer);
+      ingests.clear();
       await Promise.all(folding);
     },
   };
