@@ -24,11 +24,12 @@ export type RouteDeps = { db: Kysely<DB>; config: Config };
 export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps) {
   const usageLog = createUsageLog({ db, onError: (error, partnerId) => api.log.error({ err: error, partnerId }, 'folding the usage log failed') });
   api.addHook('onClose', () => usageLog.close());
-  // Whatever a request reads or writes comes after the partner's acknowledged usage: its log is folded first.
-  // The ingest routes do that (or append to the log) in their own transaction.
+  // Whatever a request reads or writes comes after the usage acknowledged before it arrived: the partner's log,
+  // when the caller's lookup found batches in it, is folded first. The ingest routes fold it (or append to it)
+  // in their own transaction; kept answers fold it after reading the versions (server/http/answers.ts).
   api.addHook('preHandler', async (request) => {
-    const partnerId = request.caller?.partnerId;
-    if (partnerId && request.routeOptions.config.access !== 'ingest') await usageLog.settle(partnerId);
+    const caller = request.caller;
+    if (caller?.usageWaiting && request.routeOptions.config.access !== 'ingest') await usageLog.settle(caller.partnerId);
   });
   const answers = createAnswerMemo({ db, settleUsage: usageLog.settle });
   await authRoutes(api, { db, config });

@@ -25,7 +25,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
   let assignedCustomer: ReturnType<typeof customerWith>;
   let laterCustomer: ReturnType<typeof customerWith>;
 
-  const tokenCaller = (partnerId: string): PartnerCaller => ({ kind: 'token', partnerId, tokenId: 'test', name: 'test', scopes: ['read'] });
+  const tokenCaller = (partnerId: string): PartnerCaller => ({ kind: 'token', partnerId, tokenId: 'test', name: 'test', scopes: ['read'], usageWaiting: false });
   const request = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers }) as unknown as FastifyRequest;
   const counter = () => {
     let computed = 0;
@@ -98,6 +98,7 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
       name: userId,
       role,
       session: { idHash: userId, csrfToken: userId },
+      usageWaiting: false,
     });
     for (const caller of [user('partner_admin', 'u1'), user('partner_full_admin', 'u1'), user('partner_admin', 'u2'), tokenCaller(partner.partnerId)]) {
       await memo.json({ request: request('/same'), caller, schema: answerSchema, compute });

@@ -11,8 +11,10 @@ export type UserCaller = {
   name: string;
   role: PartnerRole | CustomerRole;
   session: { idHash: string; csrfToken: string };
+  /** The partner's usage log held batches when the caller was looked up (server/ingest/usage-log.ts). */
+  usageWaiting: boolean;
 };
-export type TokenCaller = { kind: 'token'; partnerId: string; tokenId: string; name: string; scopes: TokenScope[] };
+export type TokenCaller = { kind: 'token'; partnerId: string; tokenId: string; name: string; scopes: TokenScope[]; usageWaiting: boolean };
 export type Caller = UserCaller | TokenCaller;
 
 /** Which customers a caller may see: all of the partner's, or only those provisioned by or assigned to them. */

@@ -1,5 +1,12 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema';
+
+/**
+ * Whether the caller's partner has acknowledged usage batches not folded yet (server/ingest/usage-log.ts): read
+ * with who is calling, so a request with nothing to fold costs no extra round trip.
+ */
+const usageWaiting = (partnerColumn: 'users.partner_id' | 'api_tokens.partner_id') =>
+  sql<boolean>`exists (select 1 from usage_batches u where u.partner_id = ${sql.ref(partnerColumn)})`.as('usage_waiting');
 
 export function findSignInUser(db: Kysely<DB>, email: string) {
   return db
@@ -61,6 +68,7 @@ export function findSessionCaller(db: Kysely<DB>, idHash: string) {
       'users.role',
       'users.active',
       'organizations.kind as org_kind',
+      usageWaiting('users.partner_id'),
     ])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
@@ -90,7 +98,7 @@ export async function recordSignIn(db: Kysely<DB>, user: { partnerId: string; us
 export function findToken(db: Kysely<DB>, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
-    .select(['partner_id', 'id', 'name', 'scopes', 'revoked_at', 'last_used_at'])
+    .select(['partner_id', 'id', 'name', 'scopes', 'revoked_at', 'last_used_at', usageWaiting('api_tokens.partner_id')])
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

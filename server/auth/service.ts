@@ -85,6 +85,7 @@ export async function resolveSession(deps: AuthDeps, sessionSecret: string): Pro
     name: row.display_name,
     role: row.role as PartnerRole | CustomerRole,
     session: { idHash, csrfToken: row.csrf_token },
+    usageWaiting: row.usage_waiting,
   };
 }
 
@@ -95,7 +96,7 @@ export async function resolveToken(deps: AuthDeps, token: string): Promise<Calle
   if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000) {
     await queries.touchToken(deps.db, { partnerId: row.partner_id, id: row.id, at: new Date(now).toISOString() });
   }
-  return { kind: 'token', partnerId: row.partner_id, tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[] };
+  return { kind: 'token', partnerId: row.partner_id, tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[], usageWaiting: row.usage_waiting };
 }
 
 /** Ends the session a cookie names, if there is one. */

@@ -58,10 +58,11 @@ export function createUsageLog({
       clearTimeout(ingest.timer);
       ingest.running += 1;
       try {
-        return await append();
+        const appended = await append();
+        ingest.batches += 1;
+        return appended;
       } finally {
         ingest.running -= 1;
-        ingest.batches += 1;
         if (ingest.batches >= maxBatches) foldLater(partnerId);
         else if (ingest.running === 0) ingest.timer = setTimeout(() => foldLater(partnerId), pauseMs).unref();
       }
