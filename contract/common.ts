@@ -29,6 +29,22 @@ export const orderTypes = ['new', 'modify', 'renewal', 'cancel'] as const;
 export const tokenScopes = ['read', 'ingest'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
+/** `error.code` of every error answer; the web app says what each means in the reader's language. */
+export const errorCodes = [
+  'invalid_request',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'too_many_requests',
+  'database_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
 // A 50 000-row usage batch holds a few distinct dates: each is checked once, not once per row.
 const calendarDates = new Map<string, boolean>();
 function isCalendarDate(value: string): boolean {

@@ -169,6 +169,29 @@ describeBrowser('customer list in Chromium', () => {
     await page.getByRole('button', { name: 'Start trial' }).waitFor();
   });
 
+  it("tells a Swedish reader why adding a user failed in Swedish, with the server's words as detail", async () => {
+    const page = await h.page({ as: 'admin' });
+    await page.goto('/users');
+    await page.getByRole('radiogroup', { name: 'Language' }).getByText('Svenska').click();
+    await page.getByRole('heading', { name: 'Användare', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Lägg till användare' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Lägg till användare' });
+    await dialog.getByRole('textbox', { name: 'E-post' }).fill('admin@demo.partnerhub.example');
+    await dialog.getByRole('textbox', { name: 'Namn' }).fill('Dana Again');
+    await dialog.getByRole('textbox', { name: 'Första lösenord' }).fill('a long enough password');
+    await dialog.getByRole('button', { name: 'Lägg till användare' }).click();
+
+    const alert = dialog.getByRole('alert');
+    await alert.getByText('Det krockar med något som redan finns eller som just har ändrats.').waitFor();
+    await alert.getByText('A user with the e-mail admin@demo.partnerhub.example exists already.').waitFor();
+    // The field the server named asks to be checked, in Swedish too.
+    await dialog.getByText('Kontrollera det här fältet.').waitFor();
+    await h.screenshot(page, '05-add-user-failed-sv');
+    await dialog.getByRole('button', { name: 'Avbryt' }).click();
+    await page.getByRole('radiogroup', { name: 'Språk' }).getByText('English').click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+  });
+
   it('fits the customer list into a 390 px wide phone screen without horizontal page scrolling', async () => {
     const page = await h.page({ as: 'admin', viewport: 'phone' });
     await page.goto('/customers');

@@ -2,11 +2,21 @@ import { Alert, Button, Group, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../lib/api';
+import { describeError } from '../lib/errors';
 
-export function errorMessage(error: unknown, fallback: string): string {
-  if (error instanceof ApiError) return error.message || fallback;
-  if (error instanceof Error) return error.message || fallback;
-  return fallback;
+function ErrorText({ error }: { error: unknown }) {
+  const { t, i18n } = useTranslation();
+  const { message, detail } = describeError(error, t, i18n.language);
+  return (
+    <div>
+      <Text size="sm">{message}</Text>
+      {detail ? (
+        <Text size="xs" c="dimmed" lang="en">
+          {detail}
+        </Text>
+      ) : null}
+    </div>
+  );
 }
 
 export function ErrorState({
@@ -28,9 +38,7 @@ export function ErrorState({
       role="alert"
     >
       <Group justify="space-between" gap="sm" wrap="wrap">
-        <Text size="sm">
-          {notFound ? t('common.notFoundText') : errorMessage(error, t('common.errorText'))}
-        </Text>
+        {notFound ? <Text size="sm">{t('common.notFoundText')}</Text> : <ErrorText error={error} />}
         {onRetry && !notFound ? (
           <Button size="xs" variant="light" color="red" onClick={onRetry}>
             {t('common.retry')}
@@ -43,11 +51,10 @@ export function ErrorState({
 
 /** A failed mutation, shown next to the form that caused it. */
 export function MutationError({ error }: { error: unknown }) {
-  const { t } = useTranslation();
   if (!error) return null;
   return (
     <Alert color="red" role="alert" icon={<IconAlertTriangle size={18} aria-hidden />}>
-      {errorMessage(error, t('common.errorText'))}
+      <ErrorText error={error} />
     </Alert>
   );
 }

@@ -20,7 +20,8 @@ import { useNavigate, useParams } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, apiGet, apiPost, serverFieldMessages } from '../../lib/api';
+import { ApiError, apiGet, apiPost } from '../../lib/api';
+import { useServerFieldMessages } from '../../lib/errors';
 import { countryOptions } from '../../lib/format';
 import { isProduct } from '../../lib/products';
 import type { Invitation, Session } from '../../lib/types';
@@ -95,7 +96,7 @@ function Wizard({ token, invitation }: { token: string; invitation: Invitation }
       await navigate({ to: '/', replace: true });
     },
   });
-  const server = serverFieldMessages(accept.error);
+  const server = useServerFieldMessages(accept.error);
   const show = (field: keyof AccountForm) =>
     submitted ? issueText(issues[field], server[field]) : server[field];
 

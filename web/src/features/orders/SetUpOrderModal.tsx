@@ -16,7 +16,8 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiGet, apiPost, serverFieldMessages } from '../../lib/api';
+import { apiGet, apiPost } from '../../lib/api';
+import { useServerFieldMessages } from '../../lib/errors';
 import { countryOptions } from '../../lib/format';
 import type { CustomerListItem, ListResponse, OrderSetupAnswer, OrderWithSuggestions } from '../../lib/types';
 import { useFormat, useIssueText } from '../../lib/useFormat';
@@ -126,7 +127,7 @@ function Wizard({
       }
     },
   });
-  const server = serverFieldMessages(setup.error);
+  const server = useServerFieldMessages(setup.error);
 
   const chosenName =
     choice.kind === 'suggested'

@@ -15,7 +15,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiDelete, apiGet, apiPost, serverFieldMessages } from '../../lib/api';
+import { apiDelete, apiGet, apiPost } from '../../lib/api';
+import { useServerFieldMessages } from '../../lib/errors';
 import type { ApiToken, TokenScope } from '../../lib/types';
 import { useFormat, useIssueText } from '../../lib/useFormat';
 import { hasIssues, validateToken } from '../../lib/validation';
@@ -163,7 +164,7 @@ function CreateTokenModal({ onClose }: { onClose: () => void }) {
     mutationFn: () => apiPost<Created>('/tokens', { name: name.trim(), scopes: chosen }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tokens'] }),
   });
-  const server = serverFieldMessages(create.error);
+  const server = useServerFieldMessages(create.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();

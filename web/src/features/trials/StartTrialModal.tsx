@@ -3,7 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiPost, serverFieldMessages } from '../../lib/api';
+import { apiPost } from '../../lib/api';
+import { useServerFieldMessages } from '../../lib/errors';
 import { countryOptions } from '../../lib/format';
 import type { Product, StartTrialAnswer } from '../../lib/types';
 import { useFormat, useIssueText } from '../../lib/useFormat';
@@ -85,7 +86,7 @@ function TrialFormBody({
       }
     },
   });
-  const server = serverFieldMessages(create.error);
+  const server = useServerFieldMessages(create.error);
   const show = (field: keyof typeof issues, serverKey: string = field) =>
     submitted ? issueText(issues[field], server[serverKey]) : server[serverKey];
 

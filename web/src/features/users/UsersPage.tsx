@@ -17,7 +17,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiGet, apiPatch, apiPost, serverFieldMessages } from '../../lib/api';
+import { apiGet, apiPatch, apiPost } from '../../lib/api';
+import { useServerFieldMessages } from '../../lib/errors';
 import type { ListResponse, PartnerRole, PartnerUser } from '../../lib/types';
 import { useFormat, useIssueText } from '../../lib/useFormat';
 import { hasIssues, minPasswordLength, validateNewUser } from '../../lib/validation';
@@ -173,7 +174,7 @@ function AddUserModal({ onClose }: { onClose: () => void }) {
       onClose();
     },
   });
-  const server = serverFieldMessages(create.error);
+  const server = useServerFieldMessages(create.error);
   const show = (field: keyof UserForm) =>
     submitted ? issueText(issues[field], server[field]) : server[field];
 
