@@ -89,6 +89,21 @@ async function acquireLock(log: Log): Promise<'acquired' | 'waited'> {
   }
 }
 
+/**
+ * Removes the scratch and retired bundles of builds whose process is gone (killed mid-build): their names carry
+ * its pid. Called by the lock's holder, so no build of a live process is touched either way.
+ */
+export async function removeLeftoverBundles(webDir: string = path.join(repoRoot, 'web')): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(webDir)) {
+    const owner = /^(?:\.dist|dist\.old)-(\d+)-\d+$/.exec(name)?.[1];
+    if (owner === undefined || processAlive(Number(owner))) continue;
+    await rm(path.join(webDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 function runViteBuild(outDir: string, log: Log): Promise<void> {
   const viteBin = path.join(
     path.dirname(createRequire(import.meta.url).resolve('vite/package.json')),
@@ -142,6 +157,9 @@ async function build({ log = silentLog, force = false }: { log?: Log; force?: bo
     // Another process may have produced a fresh bundle while we waited for the lock.
     if (lock === 'waited' && !force && !(await webIsStale()))
       return { built: false, durationMs: Date.now() - started };
+    const leftovers = await removeLeftoverBundles();
+    if (leftovers.length)
+      log.info(`web app: removed ${leftovers.join(', ')}, left by a build that did not finish`);
     log.info('web app: building web/dist');
     const scratch = path.join(repoRoot, 'web', `.dist-${process.pid}-${Date.now()}`);
     try {

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webApp, webIsStale } from '../../server/webapp/plugin';
+import { removeLeftoverBundles, webApp, webIsStale } from '../../server/webapp/plugin';
 
 let dist: string;
 let app: FastifyInstance;
@@ -73,5 +73,22 @@ describe('web app plugin', () => {
     await utimes(path.join(dist, 'index.html'), future, future);
     expect(await webIsStale(dist)).toBe(false);
     expect(await webIsStale(path.join(dist, 'missing'))).toBe(true);
+  });
+
+  it('removes the bundles a killed build left behind, and nothing of a build still running', async () => {
+    const web = await mkdtemp(path.join(tmpdir(), 'ph-web-src-'));
+    // Above Linux's largest pid: no process has it.
+    const gone = 4_194_305;
+    for (const name of [
+      'dist',
+      `.dist-${gone}-1`,
+      `dist.old-${gone}-2`,
+      `.dist-${process.pid}-3`,
+      '.dist-notes',
+    ])
+      await mkdir(path.join(web, name, 'assets'), { recursive: true });
+    expect((await removeLeftoverBundles(web)).sort()).toEqual([`.dist-${gone}-1`, `dist.old-${gone}-2`]);
+    expect((await readdir(web)).sort()).toEqual([`.dist-${process.pid}-3`, '.dist-notes', 'dist']);
+    await rm(web, { recursive: true, force: true });
   });
 });
