@@ -4,21 +4,23 @@ import { errorCodes, type ErrorCode } from '../../../contract/common';
 import { ApiError, serverFieldMessages } from './api';
 
 /** What a failed request tells its reader: one sentence in the page's language, and the server's own words. */
-export type ErrorText = { message: string; detail?: string };
+export type ErrorDescription = { message: string; detail?: string };
 
 const explained = new Set<string>([...errorCodes, 'network_error']);
+/** The server writes its messages in English. */
+const readsServerLanguage = (language: string) => language.startsWith('en');
 
 /**
  * The server's messages are English and name the offending value, so in English they are the message. In any
  * other language the error code's sentence is, and the server's words follow as detail.
  */
-export function describeError(error: unknown, t: TFunction, language: string): ErrorText {
+export function describeError(error: unknown, t: TFunction, language: string): ErrorDescription {
   const own = error instanceof Error ? error.message.trim() : '';
   const sentence =
     error instanceof ApiError && explained.has(error.code)
       ? t(`errors.${error.code as ErrorCode | 'network_error'}`)
       : t('common.errorText');
-  if (language.startsWith('en')) return { message: own || sentence };
+  if (readsServerLanguage(language)) return { message: own || sentence };
   return own && own !== sentence ? { message: sentence, detail: own } : { message: sentence };
 }
 
@@ -29,6 +31,6 @@ export function describeError(error: unknown, t: TFunction, language: string): E
 export function useServerFieldMessages(error: unknown): Record<string, string> {
   const { t, i18n } = useTranslation();
   const messages = serverFieldMessages(error);
-  if (i18n.language.startsWith('en')) return messages;
+  if (readsServerLanguage(i18n.language)) return messages;
   return Object.fromEntries(Object.keys(messages).map((field) => [field, t('errors.checkField')]));
 }
