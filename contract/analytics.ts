@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analyticsProducts, isoDate, listOf, page, pageSize } from './common';
+import { analyticsProducts, asOfDate, isoDate, listOf, page, pageSize } from './common';
 
 // SPEC §10–11: subscription analytics for meetings or calling at asOf. Ratios are fractions (0.8125 is 81 %); a
 // ratio over nothing is null, never 0.
@@ -90,7 +90,7 @@ export type AnalyticsOverview = z.infer<typeof analyticsOverview>;
 
 export const analyticsQuery = z.object({
   product: z.enum(analyticsProducts).default('meetings'),
-  asOf: isoDate.optional(),
+  asOf: asOfDate.optional(),
 });
 
 export const analyticsSectionParams = z.object({ section: z.enum(analyticsSections) });

@@ -65,6 +65,19 @@ export const isoDate = z
   .refine(isCalendarDate, 'is not a real calendar date')
   .refine((value) => value >= '1900-01-01' && value <= '9999-12-31', 'must be a date from 1900-01-01 to 9999-12-31');
 
+/** The longest term a subscription may have, in months. */
+export const maxTermMonths = 120;
+
+/**
+ * A reporting date (`asOf`). Up to 9989-12-31: an auto-renewing subscription's effective end is the end of the term
+ * asOf falls in, at most maxTermMonths later, and every date an answer holds must still be a date.
+ */
+export const latestAsOf = '9989-12-31';
+export const asOfDate = isoDate.refine(
+  (value) => value <= latestAsOf,
+  `must be a date on or before ${latestAsOf}, so that every term it falls in ends by 9999-12-31`,
+);
+
 /** An instant in UTC, ISO 8601 with a time zone (2025-11-19T08:12:00Z). */
 export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerStatuses, isoDate, listOf, page, pageSize, products } from './common';
+import { asOfDate, customerStatuses, listOf, page, pageSize, products } from './common';
 
 /** `a,b,c` → ['a','b','c'], each checked against the facet's values. */
 function commaList<T extends readonly [string, ...string[]]>(values: T) {
@@ -32,7 +32,7 @@ export const customerListQuery = z.object({
     .default('name'),
   page,
   pageSize,
-  asOf: isoDate.optional(),
+  asOf: asOfDate.optional(),
 });
 export type CustomerListQuery = z.input<typeof customerListQuery>;
 
@@ -119,4 +119,4 @@ export const kpis = z.object({
   lowAssignment: z.number().int(),
   exceedingLimit: z.number().int(),
 });
-export const asOfQuery = z.object({ asOf: isoDate.optional() });
+export const asOfQuery = z.object({ asOf: asOfDate.optional() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, isoDate, isoInstant, orderTypes, products, subscriptionKinds, subscriptionStatuses } from './common';
+import { email, isoDate, isoInstant, maxTermMonths, orderTypes, products, subscriptionKinds, subscriptionStatuses } from './common';
 
 // SPEC §11: the import document. `id` fields are the sender's own identifiers.
 const id = z.string().trim().min(1).max(100);
@@ -30,7 +30,7 @@ export const importSubscription = z
     startDate: isoDate,
     endDate: isoDate,
     autoRenew: z.boolean().default(false),
-    termMonths: z.number().int().min(0).max(120).default(12),
+    termMonths: z.number().int().min(0).max(maxTermMonths).default(12),
     lines: z.array(subscriptionLine).min(1).max(50),
   })
   .superRefine((s, ctx) => {
@@ -74,7 +74,7 @@ export const orderRecord = z.object({
   customerName: text(200),
   contactEmail: email,
   requestedStartDate: isoDate,
-  termMonths: z.number().int().min(1).max(120).default(12),
+  termMonths: z.number().int().min(1).max(maxTermMonths).default(12),
   autoRenew: z.boolean().default(true),
   lines: z.array(subscriptionLine).max(50).default([]),
 });

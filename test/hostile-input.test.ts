@@ -480,6 +480,17 @@ describe.each(databaseTargets)('hostile input (%s database)', (target) => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it('refuses an asOf so late that a term it falls in could end after 9999, and answers the latest it takes', async () => {
+      for (const path of ['/api/v1/analytics?product=meetings&asOf=9990-01-01', '/api/v1/customers?asOf=9999-12-31', '/api/v1/kpis?asOf=9999-12-31']) {
+        const answer = await server.request('GET', path, { token: partner.token });
+        expect(answer.status, path).toBe(400);
+        expect(JSON.stringify(answer.body), path).toContain('on or before 9989-12-31');
+      }
+      for (const path of ['/api/v1/analytics?product=meetings&asOf=9989-12-31', '/api/v1/analytics?product=calling&asOf=9989-12-31', '/api/v1/customers?asOf=9989-12-31', '/api/v1/kpis?asOf=9989-12-31']) {
+        expect((await server.request('GET', path, { token: partner.token })).status, path).toBe(200);
+      }
+    });
+
     it('answers a URL that is not valid percent-encoding, and oversized headers, in the error format', async () => {
       const badUrl = await server.request('GET', '/api/v1/customers/%E0%A4%A', { token: partner.token });
       expect(badUrl.status).toBe(400);

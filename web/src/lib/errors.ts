@@ -1,12 +1,14 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { errorCodes, type ErrorCode } from '../../../contract/common';
+import en from '../locales/en.json';
 import { ApiError, serverFieldMessages } from './api';
 
 /** What a failed request tells its reader: one sentence in the page's language, and the server's own words. */
 export type ErrorDescription = { message: string; detail?: string };
 
-const explained = new Set<string>([...errorCodes, 'network_error']);
+/** The codes with a sentence: every `errorCodes` entry (contract/common.ts) and the client's own network_error. */
+type ExplainedCode = keyof typeof en.errors;
+const explained = (code: string): code is ExplainedCode => Object.hasOwn(en.errors, code);
 /** The server writes its messages in English. */
 const readsServerLanguage = (language: string) => language.startsWith('en');
 
@@ -17,8 +19,8 @@ const readsServerLanguage = (language: string) => language.startsWith('en');
 export function describeError(error: unknown, t: TFunction, language: string): ErrorDescription {
   const own = error instanceof Error ? error.message.trim() : '';
   const sentence =
-    error instanceof ApiError && explained.has(error.code)
-      ? t(`errors.${error.code as ErrorCode | 'network_error'}`)
+    error instanceof ApiError && explained(error.code)
+      ? t(`errors.${error.code}`)
       : t('common.errorText');
   if (readsServerLanguage(language)) return { message: own || sentence };
   return own && own !== sentence ? { message: sentence, detail: own } : { message: sentence };
@@ -32,5 +34,5 @@ export function useServerFieldMessages(error: unknown): Record<string, string> {
   const { t, i18n } = useTranslation();
   const messages = serverFieldMessages(error);
   if (readsServerLanguage(i18n.language)) return messages;
-  return Object.fromEntries(Object.keys(messages).map((field) => [field, t('errors.checkField')]));
+  return Object.fromEntries(Object.keys(messages).map((field) => [field, t('common.checkField')]));
 }
