@@ -38,10 +38,12 @@ function members(params: AnalyticsParams): RawBuilder<unknown> {
     with facts as materialized (${licenseFacts({ partnerId: scope.partnerId, asOf, products: [params.product] })}),
     cut as materialized (${lowAssignmentCut(sql`facts`)}),
     flagged as (
-      select f.*, ${recentlyAdded(asOf)} as recently_added, ${expiringWithin90(asOf)} as expiring,
+      select f.*, o.external_id, o.name as customer_name, ${recentlyAdded(asOf)} as recently_added, ${expiringWithin90(asOf)} as expiring,
              ${renewingWithin90(asOf)} as renewing, coalesce(${lowAssignment(asOf)}, false) as low_assignment,
              ${licenseOverage} as overage
-      from facts f left join cut on cut.product = f.product
+      from facts f
+      join organizations o on o.partner_id = ${scope.partnerId} and o.id = f.customer_id
+      left join cut on cut.product = f.product
       where ${inScope({ scope, customer: sql`f.customer_id` })}
     )
     select * from flagged f where f.recently_added or f.expiring or f.renewing or f.low_assignment or f.overage`;
@@ -69,8 +71,8 @@ function rowColumns({ scope, asOf }: AnalyticsParams): Record<AnalyticsRowField,
   const weekAgo = sql`${day(asOf)} - 7`;
   return {
     customerId: sql`f.customer_id`,
-    externalId: sql`o.external_id`,
-    customerName: sql`o.name`,
+    externalId: sql`f.external_id`,
+    customerName: sql`f.customer_name`,
     subscriptionId: sql`f.subscription_id`,
     kind: sql`f.kind`,
     autoRenew: sql`f.auto_renew`,
@@ -104,23 +106,20 @@ function sectionRows(params: AnalyticsParams & { section: AnalyticsSection; sort
   const columns = rowColumns(params);
   const { field } = params.sort;
   const direction = sql.raw(params.sort.descending ? 'desc' : 'asc');
-  const order = sql`${columns[field]} ${direction} nulls last, o.name, f.subscription_id`;
+  const order = sql`${columns[field]} ${direction} nulls last, f.customer_name, f.subscription_id`;
   const page = params.limit === undefined ? sql`` : sql`limit ${params.limit} offset ${params.offset ?? 0}`;
-  const customers = sql`join organizations o on o.partner_id = ${partnerId} and o.id = f.customer_id`;
   const licenses = sql`join subscription_licenses l on l.partner_id = ${partnerId} and l.subscription_id = f.subscription_id and l.product = f.product`;
   return sql`(
     select coalesce(json_agg(json_build_object(${sql.join(
       analyticsRowFields.map((name) => sql`${sql.lit(name)}, ${columns[name]}`),
-    )}) order by p.n), '[]'::json)
+    )}) order by f.n), '[]'::json)
     from (
-      select f.subscription_id, f.product, row_number() over (order by ${order}) as n
-      from members f ${customers} ${readsLicenses(field) ? licenses : sql``}
+      select f.*, row_number() over (order by ${order}) as n
+      from members f ${readsLicenses(field) ? licenses : sql``}
       where ${inSection(params.section)}
       order by ${order}
       ${page}
-    ) p
-    join members f on f.subscription_id = p.subscription_id and f.product = p.product
-    ${customers}
+    ) f
     ${licenses})`;
 }
 

@@ -5,6 +5,7 @@ import { generateDemoChunks } from '../demo/generate';
 import { ingestBatch } from '../ingest/service';
 import type { AuditActor } from '../audit/record';
 import { todayUtc } from '../dates';
+import { analyzeStaleTables } from '../db/statistics';
 
 /** Builds a demo portfolio through the same validation and ingest path as any import. */
 export async function loadDemoPortfolio(
@@ -18,5 +19,6 @@ export async function loadDemoPortfolio(
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
     input.onProgress?.(totals.customers, input.customers);
   }
+  await analyzeStaleTables(db);
   return totals;
 }

@@ -6,7 +6,7 @@ import { importDocument } from '../../contract/import';
 import { tokenScopes, type TokenScope } from '../../contract/common';
 import { createPartner, partnerExists } from '../partners/service';
 import { createToken } from '../tokens/service';
-import { ingestBatch } from '../ingest/service';
+import { importBatch } from '../ingest/service';
 import { createInvitation } from '../onboarding/service';
 import { formatPath } from '../http/errors';
 import { loadDemoPortfolio } from './demo-load';
@@ -95,7 +95,7 @@ async function run(argv: string[]): Promise<string> {
           throw new Error(`${file} was rejected and nothing was stored:\n${first.join('\n')}`);
         }
         const bar = progressBar('import');
-        const counts = await ingestBatch({ db: database.db }, {
+        const counts = await importBatch({ db: database.db }, {
           partnerId,
           batch: parsed.data,
           actor: operator,

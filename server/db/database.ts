@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { DB } from './schema';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded';
 import { migrations } from './migrations/index';
+import { analyzeStaleTables } from './statistics';
 
 // Dates stay 'YYYY-MM-DD' (a calendar date has no time zone), instants become ISO strings in UTC, and counts
 // and money come back as numbers instead of strings.
@@ -53,6 +54,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(pool);
+    // A database filled before it had statistics (or by a version that kept none) gets them before it serves.
+    await analyzeStaleTables(db);
   } catch (error) {
     await db.destroy();
     await embedded?.stop();

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { importCounts, importDocument, invoicesBatch, ordersBatch, signInsBatch, usageBatch } from '../../contract/import';
 import { actorOf, requireIngest } from '../auth/caller';
-import { ingestBatch, type IngestDeps } from './service';
+import { importBatch, ingestBatch, type IngestDeps } from './service';
 import type { UsageLog } from './usage-log';
 
 const empty = { customers: [], subscriptions: [], usage: [], signIns: [], invoices: [], orders: [] };
@@ -20,7 +20,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps & { us
     },
     async (request) => {
       const caller = requireIngest(request);
-      return ingestBatch(deps, { partnerId: caller.partnerId, batch: request.body, actor: actorOf(caller), source: 'api:import' });
+      return importBatch(deps, { partnerId: caller.partnerId, batch: request.body, actor: actorOf(caller), source: 'api:import' });
     },
   );
 

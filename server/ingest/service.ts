@@ -5,6 +5,7 @@ import { invalid, type IssueDetail } from '../http/errors';
 import { addDays, addMonths } from '../dates';
 import { recordAudit, type AuditActor } from '../audit/record';
 import { searchableName } from '../customers/search';
+import { analyzeStaleTables } from '../db/statistics';
 import * as queries from './queries';
 
 export type IngestDeps = { db: Kysely<DB> };
@@ -180,4 +181,17 @@ export async function ingestBatch(
     });
   });
   return countsOf(batch);
+}
+
+/**
+ * An import document: stored as one batch (ingestBatch), then the tables it changed by much are analyzed before
+ * the answer, so the reads that follow plan with statistics that know the new rows. One connection for both: a
+ * session's own changes are counted when it asks (another's may be reported seconds later).
+ */
+export async function importBatch(deps: IngestDeps, input: Parameters<typeof ingestBatch>[1]): Promise<ImportCounts> {
+  return deps.db.connection().execute(async (db) => {
+    const counts = await ingestBatch({ db }, input);
+    await analyzeStaleTables(db);
+    return counts;
+  });
 }
