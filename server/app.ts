@@ -7,7 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { sql } from 'kysely';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { keepStatistics } from './db/statistics';
+import { keepTables } from './db/upkeep';
 import { clientError, frameworkError, registerErrorHandling } from './http/errors';
 import { parseJsonBody } from './http/json';
 import { registerAuthentication } from './auth/routes';
@@ -72,8 +72,8 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
 
   const db = database.db;
   const deps = { db, config };
-  const statistics = keepStatistics({ db, onError: (error) => app.log.error({ err: error }, 'analyzing stale tables failed') });
-  app.addHook('onClose', () => statistics.close());
+  const tables = keepTables({ db, onError: (error) => app.log.error({ err: error }, 'vacuuming or analyzing tables failed') });
+  app.addHook('onClose', () => tables.close());
   registerAuthentication(app, deps);
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {

@@ -5,7 +5,7 @@ import { generateDemoChunks } from '../demo/generate';
 import { ingestBatch } from '../ingest/service';
 import type { AuditActor } from '../audit/record';
 import { todayUtc } from '../dates';
-import { analyzeStaleTables } from '../db/statistics';
+import { analyzeStaleTables } from '../db/upkeep';
 
 /** Builds a demo portfolio through the same validation and ingest path as any import. */
 export async function loadDemoPortfolio(

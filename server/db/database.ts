@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { DB } from './schema';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded';
 import { migrations } from './migrations/index';
-import { analyzeStaleTables } from './statistics';
+import { analyzeStaleTables } from './upkeep';
 
 // Dates stay 'YYYY-MM-DD' (a calendar date has no time zone), instants become ISO strings in UTC, and counts
 // and money come back as numbers instead of strings.

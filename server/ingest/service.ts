@@ -5,7 +5,7 @@ import { invalid, type IssueDetail } from '../http/errors';
 import { addDays, addMonths } from '../dates';
 import { recordAudit, type AuditActor } from '../audit/record';
 import { searchableName } from '../customers/search';
-import { analyzeStaleTables } from '../db/statistics';
+import { analyzeStaleTables } from '../db/upkeep';
 import * as queries from './queries';
 
 export type IngestDeps = { db: Kysely<DB> };
