@@ -17,6 +17,15 @@ const operator = { type: 'operator' as const, id: null, label: 'test' };
 const customers = (count: number) =>
   importDocument.parse(combine(...Array.from({ length: count }, () => customerWith({}))));
 
+/** Renames `count` customers, the first by id or the last: each a changed row, and a dead one until VACUUM. */
+async function renameCustomers(db: Kysely<DB>, count: number, from: 'first' | 'last' = 'first') {
+  const order = sql.raw(from === 'first' ? 'asc' : 'desc');
+  await sql`update organizations set name = name || ' AB'
+            where id in (select id from organizations where kind = 'customer' order by id ${order} limit ${count})`.execute(
+    db,
+  );
+}
+
 /** Dead rows in a table, counting this session's own changes. */
 async function deadRows(db: Kysely<DB>, table: string): Promise<number> {
   await sql`select pg_stat_force_next_flush()`.execute(db);
@@ -72,13 +81,9 @@ describe.each(databaseTargets)('table upkeep (%s database)', (target: DatabaseTa
       .connection()
       .execute(async (session) => {
         // 50 + 10 % of 101 rows is 60.1: 60 changed rows are not enough, the 61st is.
-        await sql`update organizations set name = name || ' AB' where id in (select id from organizations where kind = 'customer' order by id limit 60)`.execute(
-          session,
-        );
+        await renameCustomers(session, 60);
         expect(await analyzeStaleTables(session)).not.toContain('organizations');
-        await sql`update organizations set name = name || ' AB' where id in (select id from organizations where kind = 'customer' order by id limit 1)`.execute(
-          session,
-        );
+        await renameCustomers(session, 1);
         expect(await analyzeStaleTables(session)).toContain('organizations');
       });
   });
@@ -90,13 +95,9 @@ describe.each(databaseTargets)('table upkeep (%s database)', (target: DatabaseTa
       .connection()
       .execute(async (session) => {
         // 50 + 20 % of 101 rows is 70.2: 70 dead rows are not enough, 71 are.
-        await sql`update organizations set name = name || ' AB' where id in (select id from organizations where kind = 'customer' order by id limit 70)`.execute(
-          session,
-        );
+        await renameCustomers(session, 70);
         expect(await vacuumDeadRows(session)).not.toContain('organizations');
-        await sql`update organizations set name = name || ' AB' where id in (select id from organizations where kind = 'customer' order by id desc limit 1)`.execute(
-          session,
-        );
+        await renameCustomers(session, 1, 'last');
         expect(await deadRows(session, 'organizations')).toBe(71);
         expect(await vacuumDeadRows(session)).toContain('organizations');
         expect(await deadRows(session, 'organizations')).toBe(0);
@@ -116,13 +117,13 @@ describe.each(databaseTargets)('table upkeep (%s database)', (target: DatabaseTa
     const keeper = keepTables({ db: db(), everyMs: 20, onError: (error) => expect.fail(String(error)) });
     try {
       await ingestBatch({ db: db() }, { partnerId, batch: customers(20), actor: operator, source: 'test' });
-      await sql`update organizations set name = name || ' AB' where kind = 'customer'`.execute(db());
+      await renameCustomers(db(), 120);
       await vi.waitFor(
         async () => {
           expect(await plannedRows(db(), 'organizations')).toBe(121);
           expect(await deadRows(db(), 'organizations')).toBe(0);
         },
-        { timeout: 15_000, interval: 50 },
+        { timeout: 30_000, interval: 50 },
       );
     } finally {
       await keeper.close();
