@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DB } from '../server/db/schema';
@@ -133,7 +136,7 @@ describe.each(databaseTargets)('table upkeep (%s database)', (target: DatabaseTa
 
 describe('a database opened again', () => {
   it('gets statistics for the tables that were filled without them before it serves', async () => {
-    const first = await openDatabase({ memory: true });
+    const first = await freshDatabase('embedded');
     const { partnerId } = await createPartner(first.db, {
       name: 'Omstart AB',
       adminEmail: 'admin@omstart.example',
@@ -142,7 +145,8 @@ describe('a database opened again', () => {
     });
     await ingestBatch({ db: first.db }, { partnerId, batch: customers(40), actor: operator, source: 'test' });
     expect(await plannedRows(first.db, 'organizations')).toBe(-1);
-    const snapshot = `${process.env.TMPDIR ?? '/tmp'}/partner-hub-statistics-${process.pid}.tar`;
+    const directory = mkdtempSync(join(tmpdir(), 'partner-hub-upkeep-'));
+    const snapshot = join(directory, 'snapshot.tar');
     await first.dump(snapshot);
     await first.close();
 
@@ -151,6 +155,7 @@ describe('a database opened again', () => {
       expect(await plannedRows(second.db, 'organizations')).toBe(41);
     } finally {
       await second.close();
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 });
