@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PartnerCaller } from '../server/auth/caller';
 import { createAnswerMemo } from '../server/http/answers';
-import { foldUsage } from '../server/ingest/queries';
+import { foldUsage } from '../server/ingest/usage-log';
 import { databaseTargets } from './support/databases';
 import { combine, customerWith } from './support/documents';
 import { startTestServer, type Session, type TestPartner, type TestServer } from './support/server';

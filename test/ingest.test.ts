@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from './support/databases';
 import { startTestServer, type TestPartner, type TestServer } from './support/server';
 import { combine, customerWith, daysFromAsOf } from './support/documents';
-import { foldUsage, upsertUsage } from '../server/ingest/queries';
+import { upsertUsage } from '../server/ingest/queries';
+import { foldUsage } from '../server/ingest/usage-log';
 
 type ErrorAnswer = { error: { code: string; message: string; details: { path: string; message: string }[] } };
 

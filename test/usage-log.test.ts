@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendUsage, foldUsage, upsertUsage, type UsageInput } from '../server/ingest/queries';
-import { createUsageLog } from '../server/ingest/usage-log';
+import { appendUsage, upsertUsage, type UsageInput } from '../server/ingest/queries';
+import { createUsageLog, foldUsage } from '../server/ingest/usage-log';
 import { databaseTargets } from './support/databases';
 import { asOf, combine, customerWith, daysFromAsOf } from './support/documents';
 import { startTestServer, type TestServer } from './support/server';
@@ -41,9 +41,9 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
   });
   const logged = async (partnerId: string) =>
     Number((await sql<{ n: string }>`select count(*) as n from usage_batches where partner_id = ${partnerId}`.execute(db())).rows[0]?.n);
-  const newPartner = async (name: string) => {
+  const newPartner = async (name: string, document: object = portfolio) => {
     const partner = await server.partner(name);
-    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: portfolio })).status).toBe(200);
+    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: document })).status).toBe(200);
     return partner;
   };
 
@@ -52,19 +52,45 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
   });
   afterAll(() => server?.close());
 
-  it('folds batches that arrived together into what storing them one at a time stores', async () => {
-    const oneByOne = await newPartner('One By One');
-    const together = await newPartner('Together');
-    for (const batch of batches) await upsertUsage(db(), oneByOne.partnerId, batch);
-    for (const batch of batches) await appendUsage(db(), together.partnerId, batch);
-    expect(await logged(together.partnerId)).toBe(3);
-
-    expect(await foldUsage(db(), together.partnerId)).toBe(10);
-    expect(await logged(together.partnerId)).toBe(0);
+  /** Stores the batches one at a time for one new partner and logs them for another: what the fold must match. */
+  const storedAndLogged = async (name: string, document: object, usage: UsageInput[][]) => {
+    const oneByOne = await newPartner(`${name}, one by one`, document);
+    const together = await newPartner(`${name}, together`, document);
+    for (const batch of usage) await upsertUsage(db(), oneByOne.partnerId, batch);
+    for (const batch of usage) await appendUsage(db(), together.partnerId, batch);
+    expect(await logged(together.partnerId)).toBe(usage.length);
     const expected = await stored(oneByOne.partnerId);
     expect(expected.months).not.toHaveLength(0);
+    return { expected, together };
+  };
+
+  it('folds batches that arrived together into what storing them one at a time stores', async () => {
+    const { expected, together } = await storedAndLogged('Merged', portfolio, batches);
+    expect(await foldUsage(db(), together.partnerId)).toBe(10);
+    expect(await logged(together.partnerId)).toBe(0);
     expect(await stored(together.partnerId)).toEqual(expected);
     expect(await foldUsage(db(), together.partnerId)).toBe(0);
+  });
+
+  it('folds a long log a few batches at a time, to the same rows', async () => {
+    const { expected, together } = await storedAndLogged('Grouped', portfolio, batches);
+    // 4 + 4 rows are merged; the third batch's 2 would make 10.
+    expect(await foldUsage(db(), together.partnerId, { groupRows: 8 })).toBe(10);
+    expect(await logged(together.partnerId)).toBe(0);
+    expect(await stored(together.partnerId)).toEqual(expected);
+  });
+
+  it('folds subscriptions whose ids PostgreSQL quotes in array text', async () => {
+    const ids = ['Sub "Q", {1}', 'Sub\\L\\2', 'NULL'];
+    const quoted = customerWith({ name: 'Citat AB', subscriptions: ids.map((id) => ({ id })) }).document;
+    const usage = [
+      [row(ids[0] as string, 'meetings', -9, 3), row(ids[1] as string, 'meetings', -9, 4)],
+      [row(ids[2] as string, 'meetings', -8, 5), row(ids[0] as string, 'meetings', -8, 6)],
+    ];
+    const { expected, together } = await storedAndLogged('Quoted', quoted, usage);
+    expect((expected.latest as { subscription_id: string }[]).map((r) => r.subscription_id)).toEqual(expect.arrayContaining(ids));
+    expect(await foldUsage(db(), together.partnerId)).toBe(4);
+    expect(await stored(together.partnerId)).toEqual(expected);
   });
 
   it('answers every read after a usage batch with that batch in it, folded or not', async () => {

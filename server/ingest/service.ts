@@ -7,6 +7,7 @@ import { recordAudit, type AuditActor } from '../audit/record';
 import { searchableName } from '../customers/search';
 import { analyzeStaleTables } from '../db/upkeep';
 import * as queries from './queries';
+import { foldUsage } from './usage-log';
 
 export type IngestDeps = { db: Kysely<DB> };
 type Batch = ParsedImportDocument;
@@ -106,7 +107,7 @@ export async function ingestBatch(
       throw invalid(`The batch was rejected and nothing was stored: ${first.path} ${first.message}.`, issues);
     }
 
-    if (!input.appendUsage) await queries.foldUsage(trx, partnerId);
+    if (!input.appendUsage) await foldUsage(trx, partnerId);
     const customerIds = await queries.upsertCustomers(
       trx,
       partnerId,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import { foldUsage } from './queries';
+import * as queries from './queries';
 
 // Usage batches sent on their own are acknowledged once appended to the partner's usage log (migration 008).
 // They are folded into the month rows and projections once the partner's usage ingest has paused for a moment,
@@ -8,6 +8,41 @@ import { foldUsage } from './queries';
 // it would be); and before any request reads or writes the partner's data (settle), so no answer misses an
 // acknowledged row. The log is in the database: another server process, or this one after a restart, folds it
 // just the same.
+
+/**
+ * Folds the partner's usage log into the month rows and projections, and answers how many logged rows it folded
+ * (0 when the log is empty). The batches are stored merged, as one batch in the order they came (the later row
+ * wins a day two batches have): the projections depend only on the stored rows, and most of the upkeep is per
+ * subscription × product, so four batches of a pair's telemetry cost about what one does.
+ */
+export async function foldUsage(
+  db: Kysely<DB>,
+  partnerId: string,
+  // Batches are merged up to this many rows at a time (held in memory meanwhile); a larger batch is stored alone.
+  { groupRows = 250_000 }: { groupRows?: number } = {},
+): Promise<number> {
+  if (!(await queries.usageLogged(db, partnerId))) return 0;
+  const fold = async (trx: Kysely<DB>) => {
+    // A second fold waits here, then finds the batches gone; a batch committed meanwhile waits for the next fold.
+    await queries.lockUsageLog(trx, partnerId);
+    const batches = await queries.loggedBatches(trx, partnerId);
+    let group: string[] = [];
+    let rows = 0;
+    const store = async () => {
+      await queries.recordUsage(trx, partnerId, await queries.loggedUsage(trx, partnerId, group));
+      await queries.deleteLoggedBatches(trx, partnerId, group);
+      [group, rows] = [[], 0];
+    };
+    for (const batch of batches) {
+      if (group.length && rows + batch.rows > groupRows) await store();
+      group.push(batch.id);
+      rows += batch.rows;
+    }
+    if (group.length) await store();
+    return batches.reduce((sum, batch) => sum + batch.rows, 0);
+  };
+  return db.isTransaction ? fold(db) : db.transaction().execute(fold);
+}
 
 export type UsageLog = {
   /** Runs `append` (one usage ingest): no fold starts meanwhile, and the pause is counted from its end. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../server/db/schema';
-import { foldUsage } from '../../server/ingest/queries';
+import { foldUsage } from '../../server/ingest/usage-log';
 
 /** Every stored row of one partner, table by table, each row as sorted JSON: equal snapshots hold equal data. */
 export type PartnerRows = Record<string, string[]>;
