@@ -233,10 +233,23 @@ export type UsageInput = {
 
 /**
  * Usage rows as ph_record_usage takes them (migration 007): the subscription × product pairs, and the rows grouped
- * by pair, each group in date order, each date once (of two rows for one day, the later wins). Grouping here
- * spares the database a sort. Each list is PostgreSQL array text.
+ * by pair (pairs[n] indexes subscriptions / products, from 1), each group in date order, each date once. The
+ * usage log keeps batches in this form too (migration 008).
  */
-function groupUsage(usage: UsageInput[]) {
+type UsageColumns = {
+  subscriptions: string[];
+  products: string[];
+  pairs: number[];
+  dates: string[];
+  assigned: number[];
+  used: number[];
+  used90d: number[];
+};
+
+const noUsage = (): UsageColumns => ({ subscriptions: [], products: [], pairs: [], dates: [], assigned: [], used: [], used90d: [] });
+
+/** Rows in ph_record_usage's form; of two rows for one day, the later wins. Grouping here spares the database a sort. */
+function groupUsage(usage: UsageInput[]): UsageColumns {
   const byPair = new Map<string, UsageInput[]>();
   for (const row of usage) {
     const key = `${row.subscriptionId}\u0000${row.product}`;
@@ -244,32 +257,74 @@ function groupUsage(usage: UsageInput[]) {
     if (rows) rows.push(row);
     else byPair.set(key, [row]);
   }
-  const pairs = { subscriptions: [] as string[], products: [] as string[] };
-  const rows = { pairs: [] as number[], dates: [] as string[], assigned: [] as number[], used: [] as number[], used90d: [] as number[] };
+  const columns = noUsage();
   for (const group of byPair.values()) {
     const first = group[0] as UsageInput;
-    pairs.subscriptions.push(first.subscriptionId);
-    pairs.products.push(first.product);
+    columns.subscriptions.push(first.subscriptionId);
+    columns.products.push(first.product);
     group.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     group.forEach((row, index) => {
       // Sorting keeps the order of two rows for one day: the later one is kept.
       if (group[index + 1]?.date === row.date) return;
-      rows.pairs.push(pairs.subscriptions.length);
-      rows.dates.push(row.date);
-      rows.assigned.push(row.assigned);
-      rows.used.push(row.used);
-      rows.used90d.push(row.used90d);
+      columns.pairs.push(columns.subscriptions.length);
+      columns.dates.push(row.date);
+      columns.assigned.push(row.assigned);
+      columns.used.push(row.used);
+      columns.used90d.push(row.used90d);
     });
   }
-  return {
-    subscriptions: arrayText(pairs.subscriptions),
-    products: arrayText(pairs.products),
-    pairs: arrayText(rows.pairs),
-    dates: arrayText(rows.dates),
-    assigned: arrayText(rows.assigned),
-    used: arrayText(rows.used),
-    used90d: arrayText(rows.used90d),
+  return columns;
+}
+
+/**
+ * Batches in ph_record_usage's form merged into one, as if their rows came in one batch in the batches' order: of
+ * two rows for one day, the later batch's wins. A pair's rows are one run per batch, already in date order, so
+ * only a pair in several batches is sorted.
+ */
+function mergeUsage(batches: UsageColumns[]): UsageColumns {
+  if (batches.length === 1) return batches[0] as UsageColumns;
+  type Run = { batch: UsageColumns; first: number; last: number };
+  const byPair = new Map<string, { subscription: string; product: string; runs: Run[] }>();
+  for (const batch of batches) {
+    for (let first = 0; first < batch.pairs.length; ) {
+      const pair = batch.pairs[first] as number;
+      let last = first;
+      while (batch.pairs[last + 1] === pair) last++;
+      const subscription = batch.subscriptions[pair - 1] as string;
+      const product = batch.products[pair - 1] as string;
+      const key = `${subscription}\u0000${product}`;
+      const run = { batch, first, last };
+      const runs = byPair.get(key)?.runs;
+      if (runs) runs.push(run);
+      else byPair.set(key, { subscription, product, runs: [run] });
+      first = last + 1;
+    }
+  }
+  const merged = noUsage();
+  const push = ({ batch }: Run, n: number) => {
+    merged.pairs.push(merged.subscriptions.length);
+    merged.dates.push(batch.dates[n] as string);
+    merged.assigned.push(batch.assigned[n] as number);
+    merged.used.push(batch.used[n] as number);
+    merged.used90d.push(batch.used90d[n] as number);
   };
+  const dateAt = (run: Run, n: number) => run.batch.dates[n] as string;
+  for (const { subscription, product, runs } of byPair.values()) {
+    merged.subscriptions.push(subscription);
+    merged.products.push(product);
+    // Telemetry's batches follow one another in time: their runs then just go one after the other.
+    if (runs.every((run, i) => i === 0 || dateAt(runs[i - 1] as Run, (runs[i - 1] as Run).last) < dateAt(run, run.first))) {
+      for (const run of runs) for (let n = run.first; n <= run.last; n++) push(run, n);
+      continue;
+    }
+    const rows = runs.flatMap((run, order) => Array.from({ length: run.last - run.first + 1 }, (_, i) => ({ run, order, n: run.first + i, date: dateAt(run, run.first + i) })));
+    // Sorted by date, then by arrival; the last row of a day is kept.
+    rows.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.order - y.order));
+    rows.forEach((row, i) => {
+      if (rows[i + 1]?.date !== row.date) push(row.run, row.n);
+    });
+  }
+  return merged;
 }
 
 /**
@@ -280,14 +335,13 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
   if (!usage.length) return;
   // Usage rows have no change trigger (migration 004): the partner's facts version moves on here.
   await sql`select ph_note_change(${partnerId})`.execute(db);
-  await recordUsage(db, partnerId, usage);
+  await recordUsage(db, partnerId, groupUsage(usage));
 }
 
-/** ph_record_usage for rows whose facts version has already moved on. */
-export async function recordUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
-  const g = groupUsage(usage);
-  await sql`select ph_record_usage(${partnerId}, ${g.subscriptions}::text[], ${g.products}::text[], ${g.pairs}::int[],
-                                   ${g.dates}::date[], ${g.assigned}::int[], ${g.used}::int[], ${g.used90d}::int[])`.execute(db);
+async function recordUsage(db: Kysely<DB>, partnerId: string, c: UsageColumns) {
+  await sql`select ph_record_usage(${partnerId}, ${arrayText(c.subscriptions)}::text[], ${arrayText(c.products)}::text[],
+                                   ${arrayText(c.pairs)}::int[], ${arrayText(c.dates)}::date[], ${arrayText(c.assigned)}::int[],
+                                   ${arrayText(c.used)}::int[], ${arrayText(c.used90d)}::int[])`.execute(db);
 }
 
 /**
@@ -297,11 +351,12 @@ export async function recordUsage(db: Kysely<DB>, partnerId: string, usage: Usag
  */
 export async function appendUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
   if (!usage.length) return;
-  const g = groupUsage(usage);
+  const c = groupUsage(usage);
   await sql`select ph_note_change(${partnerId})`.execute(db);
   await sql`insert into usage_batches (partner_id, subscriptions, products, pairs, dates, assigned, used, used90d)
-            values (${partnerId}, ${g.subscriptions}::text[], ${g.products}::text[], ${g.pairs}::int[], ${g.dates}::date[],
-                    ${g.assigned}::int[], ${g.used}::int[], ${g.used90d}::int[])`.execute(db);
+            values (${partnerId}, ${arrayText(c.subscriptions)}::text[], ${arrayText(c.products)}::text[], ${arrayText(c.pairs)}::int[],
+                    ${arrayText(c.dates)}::date[], ${arrayText(c.assigned)}::int[], ${arrayText(c.used)}::int[],
+                    ${arrayText(c.used90d)}::int[])`.execute(db);
 }
 
 export async function usageLogged(db: Kysely<DB>, partnerId: string): Promise<boolean> {
@@ -312,7 +367,7 @@ export async function usageLogged(db: Kysely<DB>, partnerId: string): Promise<bo
 
 /** Holds the partner's usage log until the transaction ends: one fold at a time per partner. */
 export async function lockUsageLog(trx: Kysely<DB>, partnerId: string) {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`ph_fold_usage ${partnerId}`}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`usage log ${partnerId}`}, 0))`.execute(trx);
 }
 
 /** The partner's logged batches in the order they came: their ids and row counts. */
@@ -322,32 +377,23 @@ export async function loggedBatches(db: Kysely<DB>, partnerId: string) {
   return rows;
 }
 
-/** The rows of the given logged batches, in the order they came (each batch as appendUsage grouped it). */
-export async function loggedUsage(db: Kysely<DB>, partnerId: string, ids: string[]): Promise<UsageInput[]> {
+/** Stores the given logged batches as one batch in the order they came (mergeUsage), and deletes them from the log. */
+export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: string[]) {
   // The arrays come as text, parsed here: a fifth of the time node-postgres takes element by element.
-  const { rows: batches } = await sql<Record<'subscriptions' | 'products' | 'pairs' | 'dates' | 'assigned' | 'used' | 'used90d', string>>`
+  const { rows } = await sql<Record<keyof UsageColumns, string>>`
     select subscriptions::text, products::text, pairs::text, dates::text, assigned::text, used::text, used90d::text
     from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[]) order by id`.execute(db);
-  const usage: UsageInput[] = [];
   const numbers = (text: string) => parseArrayText(text).map(Number);
-  for (const batch of batches) {
-    const [subscriptions, products, dates] = [parseArrayText(batch.subscriptions), parseArrayText(batch.products), parseArrayText(batch.dates)];
-    const [pairs, assigned, used, used90d] = [numbers(batch.pairs), numbers(batch.assigned), numbers(batch.used), numbers(batch.used90d)];
-    pairs.forEach((pair, n) => {
-      usage.push({
-        subscriptionId: subscriptions[pair - 1] as string,
-        product: products[pair - 1] as string,
-        date: dates[n] as string,
-        assigned: assigned[n] as number,
-        used: used[n] as number,
-        used90d: used90d[n] as number,
-      });
-    });
-  }
-  return usage;
-}
-
-export async function deleteLoggedBatches(db: Kysely<DB>, partnerId: string, ids: string[]) {
+  const batches = rows.map((batch) => ({
+    subscriptions: parseArrayText(batch.subscriptions),
+    products: parseArrayText(batch.products),
+    pairs: numbers(batch.pairs),
+    dates: parseArrayText(batch.dates),
+    assigned: numbers(batch.assigned),
+    used: numbers(batch.used),
+    used90d: numbers(batch.used90d),
+  }));
+  await recordUsage(db, partnerId, mergeUsage(batches));
   await sql`delete from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[])`.execute(db);
 }
 

@@ -29,8 +29,7 @@ export async function foldUsage(
     let group: string[] = [];
     let rows = 0;
     const store = async () => {
-      await queries.recordUsage(trx, partnerId, await queries.loggedUsage(trx, partnerId, group));
-      await queries.deleteLoggedBatches(trx, partnerId, group);
+      await queries.recordLoggedUsage(trx, partnerId, group);
       [group, rows] = [[], 0];
     };
     for (const batch of batches) {
