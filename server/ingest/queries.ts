@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema';
+import type { DB, UsageBatchesTable } from '../db/schema';
 
 // Bulk upserts: one statement per table and batch, rows passed as arrays and unnested in SQL. An update only
 // happens when something differs, so importing the same document twice writes nothing the second time.
@@ -236,15 +236,7 @@ export type UsageInput = {
  * by pair (pairs[n] indexes subscriptions / products, from 1), each group in date order, each date once. The
  * usage log keeps batches in this form too (migration 008).
  */
-type UsageColumns = {
-  subscriptions: string[];
-  products: string[];
-  pairs: number[];
-  dates: string[];
-  assigned: number[];
-  used: number[];
-  used90d: number[];
-};
+type UsageColumns = Pick<UsageBatchesTable, 'subscriptions' | 'products' | 'pairs' | 'dates' | 'assigned' | 'used' | 'used90d'>;
 
 const noUsage = (): UsageColumns => ({ subscriptions: [], products: [], pairs: [], dates: [], assigned: [], used: [], used90d: [] });
 
@@ -279,7 +271,7 @@ function groupUsage(usage: UsageInput[]): UsageColumns {
 /**
  * Batches in ph_record_usage's form merged into one, as if their rows came in one batch in the batches' order: of
  * two rows for one day, the later batch's wins. A pair's rows are one run per batch, already in date order, so
- * only a pair in several batches is sorted.
+ * they are only sorted when its batches overlap in time.
  */
 function mergeUsage(batches: UsageColumns[]): UsageColumns {
   if (batches.length === 1) return batches[0] as UsageColumns;

@@ -13,7 +13,7 @@ import * as queries from './queries';
  * Folds the partner's usage log into the month rows and projections, and answers how many logged rows it folded
  * (0 when the log is empty). The batches are stored merged, as one batch in the order they came (the later row
  * wins a day two batches have): the projections depend only on the stored rows, and most of the upkeep is per
- * subscription × product, so four batches of a pair's telemetry cost about what one does.
+ * subscription × product, so four batches of telemetry cost about twice what one does, not four times.
  */
 export async function foldUsage(
   db: Kysely<DB>,
