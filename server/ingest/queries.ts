@@ -390,19 +390,15 @@ export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: 
 }
 
 /**
- * An array parameter in PostgreSQL's array syntax, built in one pass: node-postgres converts a JavaScript array
- * element by element, three to four times slower for a batch's 50 000 elements. Strings are quoted, and only
- * the rare one holding a quote or a backslash is escaped (a regular expression per element took most of the time).
+ * An array parameter in PostgreSQL's array syntax: node-postgres converts a JavaScript array element by element,
+ * three to four times slower for a batch's 50 000 elements. Strings are quoted, and only the rare one holding a
+ * quote or a backslash is escaped (a regular expression per element took most of the time). Joined, not appended
+ * to one string: appending left a million-piece string for the garbage collector to flatten (twice the time).
  */
 function arrayText(values: readonly (string | number)[]): string {
-  let text = '{';
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as string | number;
-    if (i > 0) text += ',';
-    if (typeof value === 'number') text += value;
-    else text += `"${value.includes('"') || value.includes('\\') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
-  }
-  return `${text}}`;
+  const element = (value: string | number) =>
+    typeof value === 'number' ? value : `"${value.includes('"') || value.includes('\\') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
+  return `{${values.map(element).join(',')}}`;
 }
 
 /**
