@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../server/db/database';
 import { startEmbeddedServer } from '../server/db/embedded';
 import { migrations } from '../server/db/migrations/index';
 import { databaseTargets, freshDatabase, type DatabaseTarget } from './support/databases';
+import { createPostgresDatabase } from './support/postgres';
 
 describe('the embedded database directory', () => {
   let root: string;
@@ -79,6 +80,37 @@ describe.each(databaseTargets)('the date rules in SQL (%s database)', (target) =
   ])('whole months from %s to %s are %i', async (from, to, months) => {
     const { rows } = await sql<{ months: number }>`select ph_whole_months(${from}::date, ${to}::date) as months`.execute(database.db);
     expect(rows[0]?.months).toBe(months);
+  });
+});
+
+// PGlite answers in ISO whatever is asked of it; a PostgreSQL server answers in the DateStyle its configuration,
+// the database or the role set, and the app keeps dates as the text it gets.
+describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL database whose DateStyle is not ISO', () => {
+  it('still answers dates as YYYY-MM-DD and instants in ISO form', async () => {
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL as string, 'partner_hub_datestyle');
+    try {
+      const settings = new pg.Client({ connectionString: created.url });
+      await settings.connect();
+      await settings.query(`alter database ${new URL(created.url).pathname.slice(1)} set DateStyle = 'SQL, DMY'`);
+      await settings.end();
+      const plain = new pg.Client({ connectionString: created.url });
+      await plain.connect();
+      const { rows: plainRows } = await plain.query<{ day: string }>(`select date '2026-11-25' as day`);
+      await plain.end();
+      expect(plainRows[0]?.day).toBe('25/11/2026');
+
+      const database = await openDatabase({ databaseUrl: created.url });
+      try {
+        const { rows } = await sql<{ day: string; days: string[]; at: string }>`
+          select date '2026-11-25' as day, array[date '2026-02-28', date '2026-12-31'] as days,
+                 timestamptz '2026-11-25 10:30:00+00' as at`.execute(database.db);
+        expect(rows[0]).toEqual({ day: '2026-11-25', days: ['2026-02-28', '2026-12-31'], at: '2026-11-25T10:30:00.000Z' });
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await created.drop();
+    }
   });
 });
 

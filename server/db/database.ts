@@ -44,6 +44,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     max: embedded ? 1 : 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: embedded ? 0 : 30000,
+    // Dates are kept as the text PostgreSQL sends (above), which follows the session's DateStyle: a server, a
+    // database or a role may default to another than ISO, so every session asks for ISO before its first query.
+    onConnect: async (client) => {
+      await client.query('set DateStyle = ISO');
+    },
   });
   // An idle client losing its server (a PostgreSQL restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
