@@ -26,7 +26,13 @@ type Result = {
   non2xx: number;
   duration: number;
 };
-type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string>; requests: Request[] }) => Promise<Result>;
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  requests: Request[];
+}) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const budgets = { errors: 0, non2xx: 0, customerListPerSecond: 1000, p99Ms: 250 };
@@ -47,23 +53,53 @@ const serverUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
 
-type Target = { kind: 'postgres' | 'embedded'; where: string; env: Record<string, string>; open(): Promise<Database>; remove(): Promise<void> };
+type Target = {
+  kind: 'postgres' | 'embedded';
+  where: string;
+  env: Record<string, string>;
+  open(): Promise<Database>;
+  remove(): Promise<void>;
+};
 
 async function target(): Promise<Target> {
   const reuse = args.reuse;
   if (reuse) {
     const kept = async () => void log(`Kept for another run: --reuse ${reuse}`);
     return reuse.startsWith('postgres')
-      ? { kind: 'postgres', where: reuse, env: { DATABASE_URL: reuse }, open: () => openDatabase({ databaseUrl: reuse }), remove: kept }
-      : { kind: 'embedded', where: reuse, env: { DATA_DIR: reuse }, open: () => openDatabase({ dataDir: reuse }), remove: kept };
+      ? {
+          kind: 'postgres',
+          where: reuse,
+          env: { DATABASE_URL: reuse },
+          open: () => openDatabase({ databaseUrl: reuse }),
+          remove: kept,
+        }
+      : {
+          kind: 'embedded',
+          where: reuse,
+          env: { DATA_DIR: reuse },
+          open: () => openDatabase({ dataDir: reuse }),
+          remove: kept,
+        };
   }
   if (serverUrl) {
     const database = await createPostgresDatabase(serverUrl, 'partner_hub_bench');
-    return { kind: 'postgres', where: database.url, env: { DATABASE_URL: database.url }, open: () => openDatabase({ databaseUrl: database.url }), remove: () => database.drop() };
+    return {
+      kind: 'postgres',
+      where: database.url,
+      env: { DATABASE_URL: database.url },
+      open: () => openDatabase({ databaseUrl: database.url }),
+      remove: () => database.drop(),
+    };
   }
   const directory = mkdtempSync(join(tmpdir(), 'partner-hub-bench-'));
   const dataDir = join(directory, 'data');
-  return { kind: 'embedded', where: dataDir, env: { DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), remove: async () => rmSync(directory, { recursive: true, force: true }) };
+  return {
+    kind: 'embedded',
+    where: dataDir,
+    env: { DATA_DIR: dataDir },
+    open: () => openDatabase({ dataDir }),
+    remove: async () => rmSync(directory, { recursive: true, force: true }),
+  };
 }
 
 const operator = { type: 'operator' as const, id: null, label: 'bench:load' };
@@ -74,10 +110,27 @@ async function preparePortfolio(where: Target): Promise<string> {
   const database = await where.open();
   try {
     if (args.reuse) {
-      const partner = await database.db.selectFrom('organizations').select('id').where('kind', '=', 'partner').where('name', '=', partnerName).executeTakeFirstOrThrow();
-      return (await createToken(database.db, { partnerId: partner.id, name: 'bench:load', scopes: ['read'], actor: operator })).token;
+      const partner = await database.db
+        .selectFrom('organizations')
+        .select('id')
+        .where('kind', '=', 'partner')
+        .where('name', '=', partnerName)
+        .executeTakeFirstOrThrow();
+      return (
+        await createToken(database.db, {
+          partnerId: partner.id,
+          name: 'bench:load',
+          scopes: ['read'],
+          actor: operator,
+        })
+      ).token;
     }
-    const { partnerId } = await createPartner(database.db, { name: partnerName, adminEmail: 'admin@load.bench.example', password: 'load bench password', actor: operator });
+    const { partnerId } = await createPartner(database.db, {
+      name: partnerName,
+      adminEmail: 'admin@load.bench.example',
+      password: 'load bench password',
+      actor: operator,
+    });
     const started = Date.now();
     let shown = 0;
     await loadDemoPortfolio(database.db, {
@@ -86,10 +139,15 @@ async function preparePortfolio(where: Target): Promise<string> {
       seed: 42,
       actor: operator,
       onProgress: (done, total) => {
-        if (done - shown >= total / 10 || done === total) log(`  demo portfolio: ${(shown = done)} / ${total} customers (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        if (done - shown >= total / 10 || done === total)
+          log(
+            `  demo portfolio: ${(shown = done)} / ${total} customers (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          );
       },
     });
-    return (await createToken(database.db, { partnerId, name: 'bench:load', scopes: ['read'], actor: operator })).token;
+    return (
+      await createToken(database.db, { partnerId, name: 'bench:load', scopes: ['read'], actor: operator })
+    ).token;
   } finally {
     await database.close();
   }
@@ -100,18 +158,26 @@ type Phase = { name: string; result: Result; throughputBudget?: number };
 function missed(phase: Phase): string[] {
   const { result } = phase;
   const misses: string[] = [];
-  if (result.errors + result.timeouts > budgets.errors) misses.push(`${phase.name}: ${result.errors + result.timeouts} errors (budget ${budgets.errors})`);
-  if (result.non2xx > budgets.non2xx) misses.push(`${phase.name}: ${result.non2xx} non-2xx answers (budget ${budgets.non2xx})`);
-  if (result.latency.p99 > budgets.p99Ms) misses.push(`${phase.name}: p99 ${result.latency.p99} ms (budget ≤ ${budgets.p99Ms} ms)`);
+  if (result.errors + result.timeouts > budgets.errors)
+    misses.push(`${phase.name}: ${result.errors + result.timeouts} errors (budget ${budgets.errors})`);
+  if (result.non2xx > budgets.non2xx)
+    misses.push(`${phase.name}: ${result.non2xx} non-2xx answers (budget ${budgets.non2xx})`);
+  if (result.latency.p99 > budgets.p99Ms)
+    misses.push(`${phase.name}: p99 ${result.latency.p99} ms (budget ≤ ${budgets.p99Ms} ms)`);
   if (phase.throughputBudget !== undefined && result.requests.average < phase.throughputBudget) {
-    misses.push(`${phase.name}: ${result.requests.average.toFixed(0)} req/s (budget ≥ ${phase.throughputBudget} req/s)`);
+    misses.push(
+      `${phase.name}: ${result.requests.average.toFixed(0)} req/s (budget ≥ ${phase.throughputBudget} req/s)`,
+    );
   }
   return misses;
 }
 
 function report(kind: Target['kind'], phases: Phase[]) {
-  const row = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(34) : cell.padStart(22))).join('');
-  console.log(`\nbench:load — ${customers} customers, ${connections} connections, ${duration} s a phase, ${kind} database, Node ${process.version}, ${cpus().length} cores`);
+  const row = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(34) : cell.padStart(22))).join('');
+  console.log(
+    `\nbench:load — ${customers} customers, ${connections} connections, ${duration} s a phase, ${kind} database, Node ${process.version}, ${cpus().length} cores`,
+  );
   console.log(row(['phase', 'req/s', 'p50 / p99 ms', 'errors', 'non-2xx']));
   for (const phase of phases) {
     const { result } = phase;
@@ -133,17 +199,23 @@ async function main(): Promise<number> {
   try {
     if (!args.reuse) log(`Preparing a ${customers}-customer demo portfolio on the ${where.kind} database…`);
     const token = await preparePortfolio(where);
-    server = await startServerProcess({ ...where.env, LOG_LEVEL: 'warn', WEB_AUTOBUILD: '0' }, { timeoutMs: 300_000 });
+    server = await startServerProcess(
+      { ...where.env, LOG_LEVEL: 'warn', WEB_AUTOBUILD: '0' },
+      { timeoutMs: 300_000 },
+    );
     const headers = { authorization: `Bearer ${token}` };
     const get = async (path: string) => fetch(server?.url + path, { headers });
     const read = async <T>(path: string): Promise<T> => {
       const answer = await get(path);
-      if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${(await answer.text()).slice(0, 500)}`);
+      if (answer.status !== 200)
+        throw new Error(`GET ${path} answered ${answer.status}: ${(await answer.text()).slice(0, 500)}`);
       return (await answer.json()) as T;
     };
 
     // What the requests vary over: customer ids, tags in use, and whether the analytics overview is served yet.
-    const ids = (await read<{ items: { id: string | null }[] }>('/api/v1/customers?pageSize=500')).items.flatMap((item) => (item.id ? [item.id] : []));
+    const ids = (
+      await read<{ items: { id: string | null }[] }>('/api/v1/customers?pageSize=500')
+    ).items.flatMap((item) => (item.id ? [item.id] : []));
     const tags = (await read<{ items: string[] }>('/api/v1/tags')).items;
     const analytics = (await get('/api/v1/analytics?product=meetings')).status === 200;
     if (!analytics) log('GET /api/v1/analytics?product=meetings is not served (yet): left out of the mix.');
@@ -151,24 +223,42 @@ async function main(): Promise<number> {
     const listPath = () =>
       pick([
         () => `/api/v1/customers?page=${1 + Math.floor(Math.random() * pages)}&pageSize=50`,
-        () => `/api/v1/customers?status=${pick(['expiring_soon', 'license_overage', 'trial', 'no_recent_activity', 'subscription'])}&pageSize=50`,
-        () => `/api/v1/customers?product=${pick(['meetings', 'calling'])}&type=paid&sort=-licenses&pageSize=50`,
-        () => `/api/v1/customers?tag=${encodeURIComponent(pick(tags.length ? tags : ['none']))}&sort=nextEndDate&pageSize=50`,
+        () =>
+          `/api/v1/customers?status=${pick(['expiring_soon', 'license_overage', 'trial', 'no_recent_activity', 'subscription'])}&pageSize=50`,
+        () =>
+          `/api/v1/customers?product=${pick(['meetings', 'calling'])}&type=paid&sort=-licenses&pageSize=50`,
+        () =>
+          `/api/v1/customers?tag=${encodeURIComponent(pick(tags.length ? tags : ['none']))}&sort=nextEndDate&pageSize=50`,
         () => `/api/v1/customers?q=${pick(['ab', 'oy', 'nord', 'tech', 'bygg', 'data'])}&pageSize=50`,
       ])();
-    const list: Request = { method: 'GET', path: '/api/v1/customers', setupRequest: (request) => ({ ...request, path: listPath() }) };
+    const list: Request = {
+      method: 'GET',
+      path: '/api/v1/customers',
+      setupRequest: (request) => ({ ...request, path: listPath() }),
+    };
     const mixed: Request[] = [
       list,
       list,
-      { method: 'GET', path: '/api/v1/customers', setupRequest: (request) => ({ ...request, path: `/api/v1/customers/${pick(ids)}` }) },
+      {
+        method: 'GET',
+        path: '/api/v1/customers',
+        setupRequest: (request) => ({ ...request, path: `/api/v1/customers/${pick(ids)}` }),
+      },
       { method: 'GET', path: '/api/v1/kpis' },
       ...(analytics ? [{ method: 'GET' as const, path: '/api/v1/analytics?product=meetings' }] : []),
     ];
     for (const path of ['/api/v1/customers', '/api/v1/kpis', `/api/v1/customers/${ids[0]}`]) await get(path); // warm up
 
-    const run = (requests: Request[]) => autocannon({ url: server?.url as string, connections, duration, headers, requests });
+    const run = (requests: Request[]) =>
+      autocannon({ url: server?.url as string, connections, duration, headers, requests });
     log(`Customer list: ${connections} connections for ${duration} s…`);
-    const phases: Phase[] = [{ name: 'customer list (filters, pages)', result: await run([list]), throughputBudget: where.kind === 'postgres' ? budgets.customerListPerSecond : undefined }];
+    const phases: Phase[] = [
+      {
+        name: 'customer list (filters, pages)',
+        result: await run([list]),
+        throughputBudget: where.kind === 'postgres' ? budgets.customerListPerSecond : undefined,
+      },
+    ];
     log(`Mixed reads: ${connections} connections for ${duration} s…`);
     phases.push({ name: `mixed reads${analytics ? ' (with analytics)' : ''}`, result: await run(mixed) });
 
@@ -187,7 +277,10 @@ async function main(): Promise<number> {
     }
     for (const [message, count] of logged) console.log(`server log: ${count} × ${message}`);
     const misses = phases.flatMap(missed);
-    if (where.kind === 'embedded') console.log('The throughput budget applies on PostgreSQL; the embedded database serves one query at a time.');
+    if (where.kind === 'embedded')
+      console.log(
+        'The throughput budget applies on PostgreSQL; the embedded database serves one query at a time.',
+      );
     console.log(misses.length ? `\nBudgets missed:\n  ${misses.join('\n  ')}` : '\nAll budgets met.');
     return misses.length ? 1 : 0;
   } finally {

@@ -19,13 +19,17 @@ const percentile = (values: number[], p: number) => {
 
 async function signIn(page: Page, base: string) {
   const email = demoUsers[0].email;
-  const answer = await page.request.post(`${base}/api/v1/auth/sign-in`, { data: { email, password: demoPassword } });
+  const answer = await page.request.post(`${base}/api/v1/auth/sign-in`, {
+    data: { email, password: demoPassword },
+  });
   if (!answer.ok()) throw new Error(`sign-in failed: ${answer.status()}`);
 }
 
 export async function benchWeb(): Promise<boolean> {
   if (!existsSync(chromiumPath)) {
-    console.log(`web bench: Chromium is not installed at ${chromiumPath} (apt-get install -y chromium): not measured.`);
+    console.log(
+      `web bench: Chromium is not installed at ${chromiumPath} (apt-get install -y chromium): not measured.`,
+    );
     return false;
   }
   await buildWebIfStale();
@@ -38,7 +42,15 @@ export async function benchWeb(): Promise<boolean> {
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
   try {
     // JavaScript of the customers route: every script the page loads, gzipped as a server would send it.
@@ -64,12 +76,25 @@ export async function benchWeb(): Promise<boolean> {
     }
     const usable = percentile(times, 95);
     const rows = [
-      ['customers route JavaScript (gzip)', `${jsKb.toFixed(0)} kB`, `≤ ${budgets.customersJsKb} kB`, jsKb <= budgets.customersJsKb],
+      [
+        'customers route JavaScript (gzip)',
+        `${jsKb.toFixed(0)} kB`,
+        `≤ ${budgets.customersJsKb} kB`,
+        jsKb <= budgets.customersJsKb,
+      ],
       ['customers page usable, p50', `${percentile(times, 50)} ms`, '', true],
-      ['customers page usable, p95', `${usable} ms`, `≤ ${budgets.customersUsableMs} ms`, usable <= budgets.customersUsableMs],
+      [
+        'customers page usable, p95',
+        `${usable} ms`,
+        `≤ ${budgets.customersUsableMs} ms`,
+        usable <= budgets.customersUsableMs,
+      ],
     ] as const;
     console.log('\nWeb app in Chromium (300-customer demo, embedded database)');
-    for (const [name, figure, budget, met] of rows) console.log(`  ${name.padEnd(38)} ${figure.padStart(9)}  ${budget.padEnd(12)} ${budget ? (met ? 'met' : 'MISSED') : ''}`);
+    for (const [name, figure, budget, met] of rows)
+      console.log(
+        `  ${name.padEnd(38)} ${figure.padStart(9)}  ${budget.padEnd(12)} ${budget ? (met ? 'met' : 'MISSED') : ''}`,
+      );
     return rows.every((row) => row[3]);
   } finally {
     await browser.close();

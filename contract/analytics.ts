@@ -4,7 +4,13 @@ import { analyticsProducts, asOfDate, isoDate, listOf, page, pageSize } from './
 // SPEC §10–11: subscription analytics for meetings or calling at asOf. Ratios are fractions (0.8125 is 81 %); a
 // ratio over nothing is null, never 0.
 
-export const analyticsSections = ['recentlyAdded', 'expiring', 'renewing', 'lowAssignment', 'overage'] as const;
+export const analyticsSections = [
+  'recentlyAdded',
+  'expiring',
+  'renewing',
+  'lowAssignment',
+  'overage',
+] as const;
 export type AnalyticsSection = (typeof analyticsSections)[number];
 
 /** Every field of a section row, in this order (also the CSV columns). */

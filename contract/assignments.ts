@@ -20,7 +20,11 @@ export const customerPartnerAdmin = z.object({
 export const customerPartnerAdmins = z.object({ items: z.array(customerPartnerAdmin) });
 
 export const addPartnerAdminBody = z.object({ userId: z.uuid() });
-export const addPartnerAdminAnswer = z.object({ userId: z.string(), customerId: z.string(), source: z.enum(['provisioned', 'assigned']) });
+export const addPartnerAdminAnswer = z.object({
+  userId: z.string(),
+  customerId: z.string(),
+  source: z.enum(['provisioned', 'assigned']),
+});
 
 export const consoleAccess = z.enum(['full', 'read-only']);
 export type ConsoleAccess = z.infer<typeof consoleAccess>;

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const products = ['meetings', 'calling', 'messaging', 'translation', 'contact_center', 'devices'] as const;
+export const products = [
+  'meetings',
+  'calling',
+  'messaging',
+  'translation',
+  'contact_center',
+  'devices',
+] as const;
 export type Product = (typeof products)[number];
 export const analyticsProducts = ['meetings', 'calling'] as const;
 export type AnalyticsProduct = (typeof analyticsProducts)[number];
@@ -63,7 +70,10 @@ export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .refine(isCalendarDate, 'is not a real calendar date')
-  .refine((value) => value >= '1900-01-01' && value <= '9999-12-31', 'must be a date from 1900-01-01 to 9999-12-31');
+  .refine(
+    (value) => value >= '1900-01-01' && value <= '9999-12-31',
+    'must be a date from 1900-01-01 to 9999-12-31',
+  );
 
 /** The longest term a subscription may have, in months. */
 export const maxTermMonths = 120;
@@ -79,7 +89,10 @@ export const asOfDate = isoDate.refine(
 );
 
 /** An instant in UTC, ISO 8601 with a time zone (2025-11-19T08:12:00Z). */
-export const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone' });
+export const isoInstant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 timestamp with a time zone',
+});
 
 export const email = z
   .string()
@@ -87,7 +100,6 @@ export const email = z
   .max(254)
   .pipe(z.email({ message: 'must be an e-mail address' }))
   .transform((value) => value.toLowerCase());
-
 
 export const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
 export const pageSize = z.coerce.number().int().min(1).max(1000).default(50);

@@ -6,13 +6,24 @@ function commaList<T extends readonly [string, ...string[]]>(values: T) {
   return z
     .string()
     .max(2000)
-    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)))
     .optional();
 }
 
 export const customerSortKeys = ['name', 'status', 'nextEndDate', 'licenses', 'lastActivity'] as const;
-export const kpiNames = ['totalCustomers', 'approachingExpiration', 'approachingRenewal', 'lowAssignment', 'exceedingLimit'] as const;
+export const kpiNames = [
+  'totalCustomers',
+  'approachingExpiration',
+  'approachingRenewal',
+  'lowAssignment',
+  'exceedingLimit',
+] as const;
 
 export const customerListQuery = z.object({
   status: commaList(customerStatuses),
@@ -22,13 +33,21 @@ export const customerListQuery = z.object({
   tag: z
     .string()
     .max(2000)
-    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .optional(),
   q: z.string().max(200).optional(),
   kpi: z.enum(kpiNames).optional(),
   sort: z
     .string()
-    .regex(new RegExp(`^-?(${customerSortKeys.join('|')})$`), `must be one of ${customerSortKeys.join(', ')}, optionally prefixed with - for descending`)
+    .regex(
+      new RegExp(`^-?(${customerSortKeys.join('|')})$`),
+      `must be one of ${customerSortKeys.join(', ')}, optionally prefixed with - for descending`,
+    )
     .default('name'),
   page,
   pageSize,
@@ -49,7 +68,12 @@ export const customerListItem = z.object({
   tags: z.array(z.string()),
   managedBy: z.array(z.enum(['me', 'partner', 'external'])),
   order: z
-    .object({ number: z.string().nullable(), subscriptionId: z.string(), contactEmail: z.string().nullable(), requestedStartDate: z.string() })
+    .object({
+      number: z.string().nullable(),
+      subscriptionId: z.string(),
+      contactEmail: z.string().nullable(),
+      requestedStartDate: z.string(),
+    })
     .nullable(),
 });
 export type CustomerListItem = z.infer<typeof customerListItem>;
@@ -104,10 +128,24 @@ export const customerDetail = customerListItem.extend({
   createdAt: z.string().nullable(),
   subscriptions: z.array(customerSubscription),
   trials: z.array(customerSubscription),
-  admins: z.array(z.object({ email: z.string(), name: z.string(), role: z.string().nullable(), lastSignInAt: z.string().nullable() })),
+  admins: z.array(
+    z.object({
+      email: z.string(),
+      name: z.string(),
+      role: z.string().nullable(),
+      lastSignInAt: z.string().nullable(),
+    }),
+  ),
   externalAdmins: z.array(z.object({ email: z.string(), name: z.string(), addedAt: z.string() })),
   partnerAdmins: z.array(
-    z.object({ userId: z.string(), name: z.string(), email: z.string(), role: z.string(), source: z.string().nullable(), allCustomers: z.boolean() }),
+    z.object({
+      userId: z.string(),
+      name: z.string(),
+      email: z.string(),
+      role: z.string(),
+      source: z.string().nullable(),
+      allCustomers: z.boolean(),
+    }),
   ),
 });
 export type CustomerDetail = z.infer<typeof customerDetail>;

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { email, isoDate, isoInstant, maxTermMonths, orderTypes, products, subscriptionKinds, subscriptionStatuses } from './common';
+import {
+  email,
+  isoDate,
+  isoInstant,
+  maxTermMonths,
+  orderTypes,
+  products,
+  subscriptionKinds,
+  subscriptionStatuses,
+} from './common';
 
 // SPEC §11: the import document. `id` fields are the sender's own identifiers.
 const id = z.string().trim().min(1).max(100);
@@ -18,7 +27,10 @@ export const importCustomer = z.object({
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as SE'),
   createdAt: isoDate,
   tags: z.array(text(25)).max(5).default([]),
-  admins: z.array(z.object({ email, name: text(200) })).max(100).default([]),
+  admins: z
+    .array(z.object({ email, name: text(200) }))
+    .max(100)
+    .default([]),
 });
 
 export const importSubscription = z
@@ -34,21 +46,36 @@ export const importSubscription = z
     lines: z.array(subscriptionLine).min(1).max(50),
   })
   .superRefine((s, ctx) => {
-    if (s.endDate < s.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: `must be on or after startDate ${s.startDate}` });
-    if (s.kind === 'trial' && s.autoRenew) ctx.addIssue({ code: 'custom', path: ['autoRenew'], message: 'a trial never auto-renews' });
-    if (s.kind === 'paid' && s.autoRenew && s.termMonths < 1) ctx.addIssue({ code: 'custom', path: ['termMonths'], message: 'an auto-renewing subscription needs a term of at least 1 month' });
-    if (s.status !== 'pending_setup' && s.customerId === null) ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'is required unless the subscription is pending setup' });
+    if (s.endDate < s.startDate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: `must be on or after startDate ${s.startDate}`,
+      });
+    if (s.kind === 'trial' && s.autoRenew)
+      ctx.addIssue({ code: 'custom', path: ['autoRenew'], message: 'a trial never auto-renews' });
+    if (s.kind === 'paid' && s.autoRenew && s.termMonths < 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['termMonths'],
+        message: 'an auto-renewing subscription needs a term of at least 1 month',
+      });
+    if (s.status !== 'pending_setup' && s.customerId === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customerId'],
+        message: 'is required unless the subscription is pending setup',
+      });
   });
 
-export const usageRecord = z
-  .object({
-    subscriptionId: id,
-    product: z.enum(products),
-    date: isoDate,
-    assigned: count,
-    used: count,
-    used90d: count,
-  });
+export const usageRecord = z.object({
+  subscriptionId: id,
+  product: z.enum(products),
+  date: isoDate,
+  assigned: count,
+  used: count,
+  used90d: count,
+});
 
 export const signInRecord = z.object({ customerId: id, email, at: isoInstant });
 
@@ -64,7 +91,12 @@ export const invoiceRecord = z
     paidAt: isoInstant.nullable().default(null),
   })
   .superRefine((i, ctx) => {
-    if (i.periodEnd < i.periodStart) ctx.addIssue({ code: 'custom', path: ['periodEnd'], message: `must be on or after periodStart ${i.periodStart}` });
+    if (i.periodEnd < i.periodStart)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['periodEnd'],
+        message: `must be on or after periodStart ${i.periodStart}`,
+      });
   });
 
 export const orderRecord = z.object({
@@ -85,8 +117,14 @@ export const importDocument = z.object({
   customers: z.array(importCustomer).max(maxBatchRows).default([]),
   subscriptions: z.array(importSubscription).max(maxBatchRows).default([]),
   usage: z.array(usageRecord).max(1_000_000).default([]),
-  signIns: z.array(signInRecord).max(maxBatchRows * 4).default([]),
-  invoices: z.array(invoiceRecord).max(maxBatchRows * 4).default([]),
+  signIns: z
+    .array(signInRecord)
+    .max(maxBatchRows * 4)
+    .default([]),
+  invoices: z
+    .array(invoiceRecord)
+    .max(maxBatchRows * 4)
+    .default([]),
   orders: z.array(orderRecord).max(maxBatchRows).default([]),
 });
 export type ImportDocument = z.input<typeof importDocument>;

@@ -30,7 +30,9 @@ export const statusSettings = z.object({
 
 /** The same answer as sign-in: who is signed in, the CSRF token for writes, and the status thresholds. */
 export const sessionAnswer = z.object({
-  user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), orgId: z.string() }).nullable(),
+  user: z
+    .object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), orgId: z.string() })
+    .nullable(),
   token: z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()) }).nullable(),
   partner: z.object({ id: z.string(), name: z.string(), termsAcceptedAt: z.string().nullable() }).nullable(),
   csrfToken: z.string().nullable(),

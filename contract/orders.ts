@@ -25,7 +25,11 @@ export const order = z.object({
 export type Order = z.infer<typeof order>;
 export const orderList = listOf(order);
 
-export const orderSuggestion = z.object({ customerId: z.string(), name: z.string(), reason: z.enum(['email_domain', 'name']) });
+export const orderSuggestion = z.object({
+  customerId: z.string(),
+  name: z.string(),
+  reason: z.enum(['email_domain', 'name']),
+});
 export const orderDetail = order.extend({ suggestions: z.array(orderSuggestion) });
 
 export const orderSetupBody = z
@@ -37,8 +41,16 @@ export const orderSetupBody = z
   })
   .superRefine((body, ctx) => {
     if ((body.customerId === undefined) === (body.newCustomer === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'give either customerId (an existing customer) or newCustomer, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customerId'],
+        message: 'give either customerId (an existing customer) or newCustomer, not both',
+      });
     }
   });
 
-export const orderSetupAnswer = z.object({ customerId: z.string(), subscriptionId: z.string(), invitation: invitationLink.nullable() });
+export const orderSetupAnswer = z.object({
+  customerId: z.string(),
+  subscriptionId: z.string(),
+  invitation: invitationLink.nullable(),
+});

@@ -5,11 +5,17 @@ import { email, isoDate, products, subscriptionStatuses } from './common';
 export const trialDurations = [30, 60, 90] as const;
 export const trialMaxLicenses = 1000;
 
-export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as SE');
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code such as SE');
 
 export const trialProduct = z.object({
   product: z.enum(products),
-  licenses: z.number().int().min(1, 'needs at least 1 license').max(trialMaxLicenses, `can have at most ${trialMaxLicenses} licenses`),
+  licenses: z
+    .number()
+    .int()
+    .min(1, 'needs at least 1 license')
+    .max(trialMaxLicenses, `can have at most ${trialMaxLicenses} licenses`),
 });
 
 export const trialProducts = z
@@ -19,7 +25,12 @@ export const trialProducts = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((item, index) => {
-      if (seen.has(item.product)) ctx.addIssue({ code: 'custom', path: [index, 'product'], message: `${item.product} is listed twice` });
+      if (seen.has(item.product))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'product'],
+          message: `${item.product} is listed twice`,
+        });
       seen.add(item.product);
     });
   });
@@ -34,14 +45,19 @@ export const startTrialBody = z
     durationDays: z
       .number()
       .int()
-      .refine((days) => (trialDurations as readonly number[]).includes(days), `must be one of ${trialDurations.join(', ')}`),
+      .refine(
+        (days) => (trialDurations as readonly number[]).includes(days),
+        `must be one of ${trialDurations.join(', ')}`,
+      ),
     // A trial for a customer that exists already; then companyName and country are not needed.
     customerId: z.string().max(100).optional(),
   })
   .superRefine((body, ctx) => {
     if (body.customerId !== undefined) return;
-    if (body.companyName === undefined) ctx.addIssue({ code: 'custom', path: ['companyName'], message: 'is required for a new customer' });
-    if (body.country === undefined) ctx.addIssue({ code: 'custom', path: ['country'], message: 'is required for a new customer' });
+    if (body.companyName === undefined)
+      ctx.addIssue({ code: 'custom', path: ['companyName'], message: 'is required for a new customer' });
+    if (body.country === undefined)
+      ctx.addIssue({ code: 'custom', path: ['country'], message: 'is required for a new customer' });
   });
 export type StartTrialBody = z.output<typeof startTrialBody>;
 

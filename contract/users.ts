@@ -20,10 +20,20 @@ export const partnerUserList = listOf(partnerUser);
 
 export const userListQuery = z.object({ page, pageSize });
 
-export const createUserBody = z.object({ email, name, role: z.enum(partnerRoles), password: z.string().min(1).max(1024) });
+export const createUserBody = z.object({
+  email,
+  name,
+  role: z.enum(partnerRoles),
+  password: z.string().min(1).max(1024),
+});
 
 export const updateUserBody = z
   .object({ role: z.enum(partnerRoles).optional(), active: z.boolean().optional(), name: name.optional() })
-  .refine((body) => body.role !== undefined || body.active !== undefined || body.name !== undefined, { message: 'change at least one of role, active, name' });
+  .refine((body) => body.role !== undefined || body.active !== undefined || body.name !== undefined, {
+    message: 'change at least one of role, active, name',
+  });
 
-export const administrators = z.object({ allCustomers: z.array(partnerUser), partnerAdmins: z.array(partnerUser) });
+export const administrators = z.object({
+  allCustomers: z.array(partnerUser),
+  partnerAdmins: z.array(partnerUser),
+});

@@ -57,7 +57,11 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Partner Hub API', version: '1.0.0', description: 'The Partner Hub integration contract (SPEC §11).' },
+      info: {
+        title: 'Partner Hub API',
+        version: '1.0.0',
+        description: 'The Partner Hub integration contract (SPEC §11).',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -72,7 +76,10 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
 
   const db = database.db;
   const deps = { db, config };
-  const tables = keepTables({ db, onError: (error) => app.log.error({ err: error }, 'vacuuming or analyzing tables failed') });
+  const tables = keepTables({
+    db,
+    onError: (error) => app.log.error({ err: error }, 'vacuuming or analyzing tables failed'),
+  });
   app.addHook('onClose', () => tables.close());
   registerAuthentication(app, deps);
 
@@ -87,7 +94,9 @@ export async function buildApp({ database, config, logger }: AppOptions): Promis
 
   await app.register(
     async (api) => {
-      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
       await apiRoutes(api, deps);
     },
     { prefix: '/api/v1' },

@@ -14,8 +14,16 @@ const environment = z.object({
   SUSPEND_AFTER_DAYS: days.default(30),
   EXPIRING_SOON_DAYS: days.default(30),
   NO_ACTIVITY_DAYS: days.default(30),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(8 * 60),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(7 * 24),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8 * 60),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24),
   TRUST_PROXY: flag.default(false),
   WEB_AUTOBUILD: flag.default(true),
   MAX_BODY_MB: z.coerce.number().min(1).max(1024).default(100),
@@ -32,7 +40,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = environment.safeParse(set);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
   return parsed.data;

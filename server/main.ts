@@ -7,12 +7,12 @@ import { seedDemo } from './cli/demo-seed';
 // SIGTERM drain requests and close the database cleanly.
 const config = loadConfig();
 const startedAt = Date.now();
-const database = await openDatabase(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR }).catch(
-  (error: Error) => {
-    console.error(`Partner Hub could not open its database: ${error.message}`);
-    process.exit(1);
-  },
-);
+const database = await openDatabase(
+  config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
+).catch((error: Error) => {
+  console.error(`Partner Hub could not open its database: ${error.message}`);
+  process.exit(1);
+});
 const app = await buildApp({ database, config });
 
 let stopping = false;
@@ -46,7 +46,9 @@ try {
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  console.log(`Partner Hub is ready on http://localhost:${port} (${database.kind} database, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  console.log(
+    `Partner Hub is ready on http://localhost:${port} (${database.kind} database, ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+  );
 } catch (error) {
   app.log.error({ err: error }, 'start-up failed');
   await database.close();

@@ -22,14 +22,18 @@ export type RouteDeps = { db: Kysely<DB>; config: Config };
 
 /** Every domain's routes under /api/v1: one line per domain. */
 export async function apiRoutes(api: FastifyInstance, { db, config }: RouteDeps) {
-  const usageLog = createUsageLog({ db, onError: (error, partnerId) => api.log.error({ err: error, partnerId }, 'folding the usage log failed') });
+  const usageLog = createUsageLog({
+    db,
+    onError: (error, partnerId) => api.log.error({ err: error, partnerId }, 'folding the usage log failed'),
+  });
   api.addHook('onClose', () => usageLog.close());
   // Whatever a request reads or writes comes after the usage acknowledged before it arrived: the partner's log,
   // when the caller's lookup found batches in it, is folded first. The ingest routes fold it (or append to it)
   // in their own transaction; kept answers fold it after reading the versions (server/http/answers.ts).
   api.addHook('preHandler', async (request) => {
     const caller = request.caller;
-    if (caller?.usageWaiting && request.routeOptions.config.access !== 'ingest') await usageLog.settle(caller.partnerId);
+    if (caller?.usageWaiting && request.routeOptions.config.access !== 'ingest')
+      await usageLog.settle(caller.partnerId);
   });
   const answers = createAnswerMemo({ db, settleUsage: usageLog.settle });
   await authRoutes(api, { db, config });

@@ -33,10 +33,19 @@ type AnalyticsProduct = (typeof analyticsProducts)[number];
 type SectionName = 'recentlyAdded' | 'expiring' | 'renewing' | 'lowAssignment' | 'overage';
 type Overview = {
   trend: { date: string; purchased: number; assigned: number; used: number }[];
-} & Record<SectionName, { kpis: Record<string, number | null>; rows: { items: { subscriptionId: string }[]; total: number } }>;
+} & Record<
+  SectionName,
+  { kpis: Record<string, number | null>; rows: { items: { subscriptionId: string }[]; total: number } }
+>;
 
 /** §2: the latest row on or before d, else 0. */
-function usageAt(document: PortfolioDocument, subscription: Subscription, product: AnalyticsProduct, d: string, column: 'assigned' | 'used'): number {
+function usageAt(
+  document: PortfolioDocument,
+  subscription: Subscription,
+  product: AnalyticsProduct,
+  d: string,
+  column: 'assigned' | 'used',
+): number {
   let latest: UsageRow | undefined;
   for (const row of document.usage) {
     if (row.subscriptionId !== subscription.id || row.product !== product || row.date > d) continue;
@@ -47,7 +56,9 @@ function usageAt(document: PortfolioDocument, subscription: Subscription, produc
 
 /** SPEC §10 for one product at asOf. */
 function analyticsModel(document: PortfolioDocument, product: AnalyticsProduct, asOf: string) {
-  const taking = document.subscriptions.filter((s) => s.customerId !== null && lineProducts(s).includes(product));
+  const taking = document.subscriptions.filter(
+    (s) => s.customerId !== null && lineProducts(s).includes(product),
+  );
   const trend = Array.from({ length: 12 }, (_, index) => {
     const date = addDays(asOf, 7 * (index - 11));
     const active = taking.filter((s) => isActiveAt(s, date));
@@ -60,18 +71,36 @@ function analyticsModel(document: PortfolioDocument, product: AnalyticsProduct, 
     };
   });
   const assigned = (s: Subscription) => usageAt(document, s, product, asOf, 'assigned');
-  const flagged = new Set(lowAssignmentCohort(document, product, asOf).members.filter((m) => m.flagged).map((m) => m.subscriptionId));
+  const flagged = new Set(
+    lowAssignmentCohort(document, product, asOf)
+      .members.filter((m) => m.flagged)
+      .map((m) => m.subscriptionId),
+  );
   const members: Record<SectionName, Subscription[]> = {
     recentlyAdded: taking.filter(
-      (s) => s.status !== 'cancelled' && s.status !== 'pending_setup' && addDays(asOf, -89) <= s.startDate && s.startDate <= asOf,
+      (s) =>
+        s.status !== 'cancelled' &&
+        s.status !== 'pending_setup' &&
+        addDays(asOf, -89) <= s.startDate &&
+        s.startDate <= asOf,
     ),
-    expiring: taking.filter((s) => isActiveAt(s, asOf) && (s.kind === 'trial' || !s.autoRenew) && daysBetween(asOf, s.endDate) <= 90),
-    renewing: taking.filter((s) => isActiveAt(s, asOf) && s.kind === 'paid' && s.autoRenew && daysBetween(asOf, effectiveEnd(s, asOf)) <= 90),
+    expiring: taking.filter(
+      (s) =>
+        isActiveAt(s, asOf) && (s.kind === 'trial' || !s.autoRenew) && daysBetween(asOf, s.endDate) <= 90,
+    ),
+    renewing: taking.filter(
+      (s) =>
+        isActiveAt(s, asOf) &&
+        s.kind === 'paid' &&
+        s.autoRenew &&
+        daysBetween(asOf, effectiveEnd(s, asOf)) <= 90,
+    ),
     lowAssignment: taking.filter((s) => flagged.has(s.id)),
     overage: taking.filter((s) => isActiveAt(s, asOf) && assigned(s) > purchasedOf(s, product)),
   };
   const customers = (list: Subscription[]) => new Set(list.map((s) => s.customerId)).size;
-  const total = (list: Subscription[], value: (s: Subscription) => number) => list.reduce((sum, s) => sum + value(s), 0);
+  const total = (list: Subscription[], value: (s: Subscription) => number) =>
+    list.reduce((sum, s) => sum + value(s), 0);
   const ratio = (list: Subscription[], value: (s: Subscription) => number) => {
     const purchased = total(list, (s) => purchasedOf(s, product));
     return purchased === 0 ? null : total(list, value) / purchased;
@@ -79,16 +108,31 @@ function analyticsModel(document: PortfolioDocument, product: AnalyticsProduct, 
   const used = (s: Subscription) => usageAt(document, s, product, asOf, 'used');
   const overage = total(members.overage, (s) => assigned(s) - purchasedOf(s, product));
   const kpis: Record<SectionName, Record<string, number | null>> = {
-    recentlyAdded: { customers: customers(members.recentlyAdded), licenses: total(members.recentlyAdded, (s) => purchasedOf(s, product)) },
-    expiring: { customers: customers(members.expiring), assignedRatio: ratio(members.expiring, assigned), usedRatio: ratio(members.expiring, used) },
-    renewing: { customers: customers(members.renewing), assignedRatio: ratio(members.renewing, assigned), usedRatio: ratio(members.renewing, used) },
+    recentlyAdded: {
+      customers: customers(members.recentlyAdded),
+      licenses: total(members.recentlyAdded, (s) => purchasedOf(s, product)),
+    },
+    expiring: {
+      customers: customers(members.expiring),
+      assignedRatio: ratio(members.expiring, assigned),
+      usedRatio: ratio(members.expiring, used),
+    },
+    renewing: {
+      customers: customers(members.renewing),
+      assignedRatio: ratio(members.renewing, assigned),
+      usedRatio: ratio(members.renewing, used),
+    },
     lowAssignment: {
       customers: customers(members.lowAssignment),
       assignedRatio: ratio(members.lowAssignment, assigned),
       usedRatio: ratio(members.lowAssignment, used),
       unassigned: total(members.lowAssignment, (s) => Math.max(purchasedOf(s, product) - assigned(s), 0)),
     },
-    overage: { customers: customers(members.overage), licenses: overage, average: members.overage.length ? overage / customers(members.overage) : null },
+    overage: {
+      customers: customers(members.overage),
+      licenses: overage,
+      average: members.overage.length ? overage / customers(members.overage) : null,
+    },
   };
   return { trend, members, kpis };
 }
@@ -108,72 +152,103 @@ function arrivals(document: PortfolioDocument, seed: number): PortfolioDocument[
   return [
     { ...empty, customers: document.customers, subscriptions: wrong, usage: usage.slice(0, half) },
     { ...empty, subscriptions: document.subscriptions, orders: document.orders, invoices: document.invoices },
-    { ...empty, usage: usage.slice(half).sort((a, b) => b.date.localeCompare(a.date)), signIns: document.signIns },
+    {
+      ...empty,
+      usage: usage.slice(half).sort((a, b) => b.date.localeCompare(a.date)),
+      signIns: document.signIns,
+    },
   ];
 }
 
-describe.each(databaseTargets)('projections kept current fact by fact agree with the spec (%s database)', (target) => {
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startTestServer(target);
-  });
-  afterAll(() => server?.close());
-
-  describe.each(portfolios)('random portfolio of seed $seed', (options) => {
-    const document = randomPortfolio(options);
-    let token = '';
-    const get = async <T>(path: string): Promise<T> => {
-      const answer = await server.request<T>('GET', path, { token });
-      expect(answer.status, `GET ${path}: ${answer.text}`).toBe(200);
-      return answer.body;
-    };
+describe.each(databaseTargets)(
+  'projections kept current fact by fact agree with the spec (%s database)',
+  (target) => {
+    let server: TestServer;
 
     beforeAll(async () => {
-      token = (await server.partner(`Arrivals ${options.seed}`)).token;
-      for (const body of arrivals(document, options.seed)) {
-        const answer = await server.request('POST', '/api/v1/import', { token, body });
-        expect(answer.status, answer.text).toBe(200);
-      }
+      server = await startTestServer(target);
     });
+    afterAll(() => server?.close());
 
-    it.each(options.asOfDates)('shows every customer the statuses, products, licenses and next end date of the spec at %s', async (asOf) => {
-      const model = referenceModel(document, asOf);
-      const list = await get<{ items: CustomerListItem[] }>(`/api/v1/customers?asOf=${asOf}&pageSize=1000`);
-      const actual = new Map(list.items.flatMap((item) => (item.externalId ? [[item.externalId, item] as const] : [])));
-      const differences = model.customers.flatMap((expected) => {
-        const item = actual.get(expected.key);
-        const got = item && { statuses: item.statuses, products: item.products, licenses: item.licenses, nextEndDate: item.nextEndDate };
-        const want = { statuses: expected.statuses, products: expected.products, licenses: expected.licenses, nextEndDate: expected.nextEndDate };
-        return JSON.stringify(got) === JSON.stringify(want) ? [] : [`${expected.key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`];
-      });
-      expect(differences).toEqual([]);
-    });
+    describe.each(portfolios)('random portfolio of seed $seed', (options) => {
+      const document = randomPortfolio(options);
+      let token = '';
+      const get = async <T>(path: string): Promise<T> => {
+        const answer = await server.request<T>('GET', path, { token });
+        expect(answer.status, `GET ${path}: ${answer.text}`).toBe(200);
+        return answer.body;
+      };
 
-    it.each(options.asOfDates)('counts the KPIs of the spec at %s', async (asOf) => {
-      const counts = await get<Record<string, number>>(`/api/v1/kpis?asOf=${asOf}`);
-      const model = referenceModel(document, asOf);
-      expect(Object.fromEntries(kpiNames.map((name) => [name, counts[name]]))).toEqual(model.kpis);
-    });
-
-    const cases = options.asOfDates.flatMap((asOf) => analyticsProducts.map((product) => ({ asOf, product })));
-    it.each(cases)('draws the $product trend and fills each section as SPEC §10 says at $asOf', async ({ asOf, product }) => {
-      const model = analyticsModel(document, product, asOf);
-      const answer = await get<Overview>(`/api/v1/analytics?product=${product}&asOf=${asOf}`);
-      expect(answer.trend).toEqual(model.trend);
-      for (const section of Object.keys(model.members) as SectionName[]) {
-        const expectedIds = model.members[section].map((s) => s.id).sort();
-        const rows = await get<{ items: { subscriptionId: string }[]; total: number }>(
-          `/api/v1/analytics/${section}/rows?product=${product}&asOf=${asOf}&pageSize=1000`,
-        );
-        expect(rows.items.map((row) => row.subscriptionId).sort(), section).toEqual(expectedIds);
-        expect(answer[section].rows.total, section).toBe(expectedIds.length);
-        for (const [name, value] of Object.entries(model.kpis[section])) {
-          const got = answer[section].kpis[name];
-          if (value === null || got === null) expect(got, `${section}.${name}`).toBe(value);
-          else expect(got, `${section}.${name}`).toBeCloseTo(value, 10);
+      beforeAll(async () => {
+        token = (await server.partner(`Arrivals ${options.seed}`)).token;
+        for (const body of arrivals(document, options.seed)) {
+          const answer = await server.request('POST', '/api/v1/import', { token, body });
+          expect(answer.status, answer.text).toBe(200);
         }
-      }
+      });
+
+      it.each(options.asOfDates)(
+        'shows every customer the statuses, products, licenses and next end date of the spec at %s',
+        async (asOf) => {
+          const model = referenceModel(document, asOf);
+          const list = await get<{ items: CustomerListItem[] }>(
+            `/api/v1/customers?asOf=${asOf}&pageSize=1000`,
+          );
+          const actual = new Map(
+            list.items.flatMap((item) => (item.externalId ? [[item.externalId, item] as const] : [])),
+          );
+          const differences = model.customers.flatMap((expected) => {
+            const item = actual.get(expected.key);
+            const got = item && {
+              statuses: item.statuses,
+              products: item.products,
+              licenses: item.licenses,
+              nextEndDate: item.nextEndDate,
+            };
+            const want = {
+              statuses: expected.statuses,
+              products: expected.products,
+              licenses: expected.licenses,
+              nextEndDate: expected.nextEndDate,
+            };
+            return JSON.stringify(got) === JSON.stringify(want)
+              ? []
+              : [`${expected.key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`];
+          });
+          expect(differences).toEqual([]);
+        },
+      );
+
+      it.each(options.asOfDates)('counts the KPIs of the spec at %s', async (asOf) => {
+        const counts = await get<Record<string, number>>(`/api/v1/kpis?asOf=${asOf}`);
+        const model = referenceModel(document, asOf);
+        expect(Object.fromEntries(kpiNames.map((name) => [name, counts[name]]))).toEqual(model.kpis);
+      });
+
+      const cases = options.asOfDates.flatMap((asOf) =>
+        analyticsProducts.map((product) => ({ asOf, product })),
+      );
+      it.each(cases)(
+        'draws the $product trend and fills each section as SPEC §10 says at $asOf',
+        async ({ asOf, product }) => {
+          const model = analyticsModel(document, product, asOf);
+          const answer = await get<Overview>(`/api/v1/analytics?product=${product}&asOf=${asOf}`);
+          expect(answer.trend).toEqual(model.trend);
+          for (const section of Object.keys(model.members) as SectionName[]) {
+            const expectedIds = model.members[section].map((s) => s.id).sort();
+            const rows = await get<{ items: { subscriptionId: string }[]; total: number }>(
+              `/api/v1/analytics/${section}/rows?product=${product}&asOf=${asOf}&pageSize=1000`,
+            );
+            expect(rows.items.map((row) => row.subscriptionId).sort(), section).toEqual(expectedIds);
+            expect(answer[section].rows.total, section).toBe(expectedIds.length);
+            for (const [name, value] of Object.entries(model.kpis[section])) {
+              const got = answer[section].kpis[name];
+              if (value === null || got === null) expect(got, `${section}.${name}`).toBe(value);
+              else expect(got, `${section}.${name}`).toBeCloseTo(value, 10);
+            }
+          }
+        },
+      );
     });
-  });
-});
+  },
+);

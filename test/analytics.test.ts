@@ -37,11 +37,26 @@ const sections = {
       { date: d(-3), assigned: 24, used: 12, used90d: 18 },
     ],
   }),
-  addedNinetyDaysAgo: customerWith({ name: 'Added 90 days ago', subscriptions: [{ startDate: d(-90), endDate: d(200) }] }),
-  addedToday: customerWith({ name: 'Added today', subscriptions: [{ startDate: asOf, endDate: d(364), lines: meetings(10) }] }),
-  startsTomorrow: customerWith({ name: 'Starts tomorrow', subscriptions: [{ startDate: d(1), endDate: d(365), lines: meetings(10) }] }),
-  cancelled: customerWith({ name: 'Cancelled', subscriptions: [{ status: 'cancelled', startDate: d(-10), endDate: d(30), lines: meetings(10) }] }),
-  pending: customerWith({ name: 'Pending setup', subscriptions: [{ status: 'pending_setup', startDate: d(-10), endDate: d(30), lines: meetings(10) }] }),
+  addedNinetyDaysAgo: customerWith({
+    name: 'Added 90 days ago',
+    subscriptions: [{ startDate: d(-90), endDate: d(200) }],
+  }),
+  addedToday: customerWith({
+    name: 'Added today',
+    subscriptions: [{ startDate: asOf, endDate: d(364), lines: meetings(10) }],
+  }),
+  startsTomorrow: customerWith({
+    name: 'Starts tomorrow',
+    subscriptions: [{ startDate: d(1), endDate: d(365), lines: meetings(10) }],
+  }),
+  cancelled: customerWith({
+    name: 'Cancelled',
+    subscriptions: [{ status: 'cancelled', startDate: d(-10), endDate: d(30), lines: meetings(10) }],
+  }),
+  pending: customerWith({
+    name: 'Pending setup',
+    subscriptions: [{ status: 'pending_setup', startDate: d(-10), endDate: d(30), lines: meetings(10) }],
+  }),
   endedTrial: customerWith({
     name: 'Ended trial',
     subscriptions: [{ kind: 'trial', termMonths: 0, startDate: d(-40), endDate: d(-10), lines: meetings(5) }],
@@ -55,27 +70,51 @@ const sections = {
       { date: d(1), assigned: 15, used: 9, used90d: 9 },
     ],
   }),
-  endsIn91: customerWith({ name: 'Ends in 91 days', subscriptions: [{ startDate: d(-300), endDate: d(91), lines: meetings(30) }] }),
+  endsIn91: customerWith({
+    name: 'Ends in 91 days',
+    subscriptions: [{ startDate: d(-300), endDate: d(91), lines: meetings(30) }],
+  }),
   endsToday: customerWith({
     name: 'Ends today',
     subscriptions: [{ startDate: d(-300), endDate: asOf, lines: meetings(8) }],
     usage: [{ date: d(-100), assigned: 8, used: 8, used90d: 8 }],
   }),
-  endedYesterday: customerWith({ name: 'Ended yesterday', subscriptions: [{ startDate: d(-300), endDate: d(-1), lines: meetings(8) }] }),
+  endedYesterday: customerWith({
+    name: 'Ended yesterday',
+    subscriptions: [{ startDate: d(-300), endDate: d(-1), lines: meetings(8) }],
+  }),
   renewsMonthly: customerWith({
     name: 'Renews monthly',
-    subscriptions: [{ autoRenew: true, termMonths: 1, startDate: '2025-12-01', endDate: '2026-01-31', lines: meetings(12) }],
+    subscriptions: [
+      { autoRenew: true, termMonths: 1, startDate: '2025-12-01', endDate: '2026-01-31', lines: meetings(12) },
+    ],
     usage: [{ date: d(-30), assigned: 12, used: 6, used90d: 12 }],
   }),
-  renewsIn91: customerWith({ name: 'Renews in 91 days', subscriptions: [{ autoRenew: true, termMonths: 12, startDate: d(-274), endDate: d(91) }] }),
+  renewsIn91: customerWith({
+    name: 'Renews in 91 days',
+    subscriptions: [{ autoRenew: true, termMonths: 12, startDate: d(-274), endDate: d(91) }],
+  }),
   renewsIn90: customerWith({
     name: 'Renews in 90 days',
-    subscriptions: [{ autoRenew: true, termMonths: 12, startDate: d(-275), endDate: d(90), lines: meetings(100) }],
+    subscriptions: [
+      { autoRenew: true, termMonths: 12, startDate: d(-275), endDate: d(90), lines: meetings(100) },
+    ],
     usage: [{ date: d(-1), assigned: 100, used: 50, used90d: 80 }],
   }),
-  overByTen: customerWith({ name: 'Over by ten', usage: [{ date: d(-3), assigned: 60, used: 30, used90d: 40 }] }),
-  overByOne: customerWith({ name: 'Over by one', subscriptions: [{ lines: meetings(20) }], usage: [{ date: d(-3), assigned: 21, used: 20, used90d: 21 }] }),
-  atTheLimit: customerWith({ name: 'At the limit', subscriptions: [{ lines: meetings(10) }], usage: [{ date: d(-3), assigned: 10, used: 5, used90d: 10 }] }),
+  overByTen: customerWith({
+    name: 'Over by ten',
+    usage: [{ date: d(-3), assigned: 60, used: 30, used90d: 40 }],
+  }),
+  overByOne: customerWith({
+    name: 'Over by one',
+    subscriptions: [{ lines: meetings(20) }],
+    usage: [{ date: d(-3), assigned: 21, used: 20, used90d: 21 }],
+  }),
+  atTheLimit: customerWith({
+    name: 'At the limit',
+    subscriptions: [{ lines: meetings(10) }],
+    usage: [{ date: d(-3), assigned: 10, used: 5, used90d: 10 }],
+  }),
   callingOnly: customerWith({
     name: 'Calling only',
     subscriptions: [{ lines: calling(30) }],
@@ -121,19 +160,46 @@ const trend = {
     subscriptions: [{ kind: 'trial', termMonths: 0, startDate: d(-35), endDate: d(-1), lines: meetings(5) }],
     usage: [{ date: d(-30), assigned: 5, used: 1 }],
   }),
-  cancelled: customerWith({ name: 'Cancelled', subscriptions: [{ status: 'cancelled', startDate: '2025-06-01', endDate: '2027-05-31', lines: meetings(100) }] }),
-  pending: customerWith({ name: 'Pending', subscriptions: [{ status: 'pending_setup', startDate: '2025-06-01', endDate: '2027-05-31', lines: meetings(100) }] }),
+  cancelled: customerWith({
+    name: 'Cancelled',
+    subscriptions: [
+      { status: 'cancelled', startDate: '2025-06-01', endDate: '2027-05-31', lines: meetings(100) },
+    ],
+  }),
+  pending: customerWith({
+    name: 'Pending',
+    subscriptions: [
+      { status: 'pending_setup', startDate: '2025-06-01', endDate: '2027-05-31', lines: meetings(100) },
+    ],
+  }),
   monthly: customerWith({
     name: 'Monthly',
-    subscriptions: [{ autoRenew: true, termMonths: 1, startDate: '2025-10-01', endDate: '2025-10-31', lines: meetings(7) }],
+    subscriptions: [
+      { autoRenew: true, termMonths: 1, startDate: '2025-10-01', endDate: '2025-10-31', lines: meetings(7) },
+    ],
     usage: [{ date: '2025-11-15', assigned: 7, used: 7 }],
   }),
-  calling: customerWith({ name: 'Calling', subscriptions: [{ lines: calling(40) }], usage: [{ product: 'calling', date: d(-60), assigned: 40 }] }),
-  lateStart: customerWith({ name: 'Late start', subscriptions: [{ startDate: d(-14), endDate: '2027-03-31', lines: meetings(1) }] }),
-  laterCancelled: customerWith({ name: 'Cancelled later', subscriptions: [{ startDate: '2025-06-01', endDate: '2027-05-31', lines: meetings(50) }], usage: [{ date: '2025-12-01', assigned: 50 }] }),
+  calling: customerWith({
+    name: 'Calling',
+    subscriptions: [{ lines: calling(40) }],
+    usage: [{ product: 'calling', date: d(-60), assigned: 40 }],
+  }),
+  lateStart: customerWith({
+    name: 'Late start',
+    subscriptions: [{ startDate: d(-14), endDate: '2027-03-31', lines: meetings(1) }],
+  }),
+  laterCancelled: customerWith({
+    name: 'Cancelled later',
+    subscriptions: [{ startDate: '2025-06-01', endDate: '2027-05-31', lines: meetings(50) }],
+    usage: [{ date: '2025-12-01', assigned: 50 }],
+  }),
 };
 
-const zeroPurchased = customerWith({ name: 'Nothing purchased', subscriptions: [{ lines: meetings(0) }], usage: [{ date: d(-1), assigned: 3, used: 1 }] });
+const zeroPurchased = customerWith({
+  name: 'Nothing purchased',
+  subscriptions: [{ lines: meetings(0) }],
+  usage: [{ date: d(-1), assigned: 3, used: 1 }],
+});
 
 const nothing = { customers: [], subscriptions: [], usage: [], signIns: [], invoices: [], orders: [] };
 
@@ -157,7 +223,8 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
 
   beforeAll(async () => {
     server = await startTestServer(target);
-    for (const name of ['sections', 'cohort', 'trend', 'empty', 'zero'] as const) partners[name] = await server.partner(`Analytics ${name}`);
+    for (const name of ['sections', 'cohort', 'trend', 'empty', 'zero'] as const)
+      partners[name] = await server.partner(`Analytics ${name}`);
     await importAs(partners.sections, combine(...Object.values(sections)));
     await importAs(partners.cohort, combine(...Object.values(cohort)));
     await importAs(partners.zero, combine(zeroPurchased));
@@ -167,9 +234,24 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
     await importAs(partners.trend, combine(...Object.values(trend)));
     const lateStartId = trend.lateStart.subscriptionIds[0] as string;
     const steadyId = trend.steady.subscriptionIds[0] as string;
-    await importAs(partners.trend, { ...nothing, usage: [{ subscriptionId: steadyId, product: 'meetings', date: '2025-12-01', assigned: 4, used: 2, used90d: 2 }] });
+    await importAs(partners.trend, {
+      ...nothing,
+      usage: [
+        {
+          subscriptionId: steadyId,
+          product: 'meetings',
+          date: '2025-12-01',
+          assigned: 4,
+          used: 2,
+          used90d: 2,
+        },
+      ],
+    });
     const laterCancelled = trend.laterCancelled.document.subscriptions[0];
-    await importAs(partners.trend, { ...nothing, subscriptions: [{ ...laterCancelled, status: 'cancelled' }] } as ImportDocument);
+    await importAs(partners.trend, {
+      ...nothing,
+      subscriptions: [{ ...laterCancelled, status: 'cancelled' }],
+    } as ImportDocument);
     await importAs(partners.trend, {
       ...nothing,
       orders: [
@@ -188,11 +270,23 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
     });
 
     const salesUser = await partners.cohort.addUser('partner_admin');
-    const customers = (await get<{ items: { id: string; name: string }[] }>(partners.cohort, `/api/v1/customers?asOf=${asOf}&pageSize=100`)).items;
+    const customers = (
+      await get<{ items: { id: string; name: string }[] }>(
+        partners.cohort,
+        `/api/v1/customers?asOf=${asOf}&pageSize=100`,
+      )
+    ).items;
     const assigned = customers.filter((c) => ['Tied A', 'Started 30 days ago', 'Half'].includes(c.name));
     await server.database.db
       .insertInto('customer_assignments')
-      .values(assigned.map((c) => ({ partner_id: partners.cohort.partnerId, user_id: salesUser.userId, customer_id: c.id, source: 'assigned' as const })))
+      .values(
+        assigned.map((c) => ({
+          partner_id: partners.cohort.partnerId,
+          user_id: salesUser.userId,
+          customer_id: c.id,
+          source: 'assigned' as const,
+        })),
+      )
       .execute();
     sales = await server.signIn(salesUser.email, salesUser.password);
   });
@@ -200,7 +294,16 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
 
   it('answers with exactly the field names of SPEC §11', async () => {
     const answer = await overview('sections');
-    expect(Object.keys(answer).sort()).toEqual(['asOf', 'expiring', 'lowAssignment', 'overage', 'product', 'recentlyAdded', 'renewing', 'trend']);
+    expect(Object.keys(answer).sort()).toEqual([
+      'asOf',
+      'expiring',
+      'lowAssignment',
+      'overage',
+      'product',
+      'recentlyAdded',
+      'renewing',
+      'trend',
+    ]);
     expect(answer.asOf).toBe(asOf);
     expect(answer.product).toBe('meetings');
     expect(Object.keys(answer.trend[0] ?? {}).sort()).toEqual(['assigned', 'date', 'purchased', 'used']);
@@ -216,7 +319,8 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
       expect(Object.keys(answered).sort(), section).toEqual(['kpis', 'rows']);
       expect(Object.keys(answered.kpis).sort(), section).toEqual(kpis);
       expect(Object.keys(answered.rows).sort(), section).toEqual(['items', 'total']);
-      for (const row of answered.rows.items) expect(Object.keys(row).sort(), section).toEqual([...analyticsRowFields].sort());
+      for (const row of answered.rows.items)
+        expect(Object.keys(row).sort(), section).toEqual([...analyticsRowFields].sort());
     }
   });
 
@@ -236,11 +340,14 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
     ['renewing', ['Renews monthly', 'Renews in 90 days']],
     ['lowAssignment', ['Added 90 days ago', 'Ends in 91 days', 'Renews in 91 days']],
     ['overage', ['Over by ten', 'Over by one']],
-  ] as const)('puts exactly the right subscriptions in %s, in its default order', async (section, expected) => {
-    const answer = (await overview('sections'))[section];
-    expect(section === 'lowAssignment' ? [...names(answer)].sort() : names(answer)).toEqual(expected);
-    expect(answer.rows.total).toBe(expected.length);
-  });
+  ] as const)(
+    'puts exactly the right subscriptions in %s, in its default order',
+    async (section, expected) => {
+      const answer = (await overview('sections'))[section];
+      expect(section === 'lowAssignment' ? [...names(answer)].sort() : names(answer)).toEqual(expected);
+      expect(answer.rows.total).toBe(expected.length);
+    },
+  );
 
   it('counts a subscription started 89 days ago or today as recently added, and not one started 90 days ago or tomorrow', async () => {
     const added = names((await overview('sections')).recentlyAdded);
@@ -252,14 +359,22 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
 
   it('leaves cancelled subscriptions and those pending setup out of every section and keeps trials in', async () => {
     const answer = await overview('sections');
-    const everywhere = [answer.recentlyAdded, answer.expiring, answer.renewing, answer.lowAssignment, answer.overage].flatMap(names);
+    const everywhere = [
+      answer.recentlyAdded,
+      answer.expiring,
+      answer.renewing,
+      answer.lowAssignment,
+      answer.overage,
+    ].flatMap(names);
     expect(everywhere).not.toContain('Cancelled');
     expect(everywhere).not.toContain('Pending setup');
     expect(everywhere).toContain('Trial ends in 90 days');
   });
 
   it('gives each row its figures at asOf: fractions, days and whole months, and weekly changes from the row a week back', async () => {
-    const row = (await overview('sections')).recentlyAdded.rows.items.find((r) => r.customerName === 'Added 89 days ago');
+    const row = (await overview('sections')).recentlyAdded.rows.items.find(
+      (r) => r.customerName === 'Added 89 days ago',
+    );
     expect(row).toEqual({
       customerId: expect.any(String),
       externalId: sections.addedEightyNineDaysAgo.id,
@@ -286,23 +401,58 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
   });
 
   it('ignores usage dated after asOf and counts from nothing a week before the first row', async () => {
-    const row = (await overview('sections')).expiring.rows.items.find((r) => r.customerName === 'Trial ends in 90 days');
-    expect(row).toMatchObject({ kind: 'trial', assigned: 10, used: 4, used90d: 6, available: 10, daysUntilEnd: 90, weeklyAssignmentChange: 10, weeklyUsageChange: 4 });
+    const row = (await overview('sections')).expiring.rows.items.find(
+      (r) => r.customerName === 'Trial ends in 90 days',
+    );
+    expect(row).toMatchObject({
+      kind: 'trial',
+      assigned: 10,
+      used: 4,
+      used90d: 6,
+      available: 10,
+      daysUntilEnd: 90,
+      weeklyAssignmentChange: 10,
+      weeklyUsageChange: 4,
+    });
   });
 
   it('takes the latest earlier usage row however old it is', async () => {
     const row = (await overview('sections')).expiring.rows.items.find((r) => r.customerName === 'Ends today');
-    expect(row).toMatchObject({ assigned: 8, used: 8, assignedRatio: 1, daysUntilEnd: 0, monthsRemaining: 0, weeklyAssignmentChange: 0 });
+    expect(row).toMatchObject({
+      assigned: 8,
+      used: 8,
+      assignedRatio: 1,
+      daysUntilEnd: 0,
+      monthsRemaining: 0,
+      weeklyAssignmentChange: 0,
+    });
   });
 
   it('shows an ended subscription that was recently added with negative days and months until its end', async () => {
-    const row = (await overview('sections')).recentlyAdded.rows.items.find((r) => r.customerName === 'Ended trial');
-    expect(row).toMatchObject({ endDate: d(-10), daysUntilEnd: -10, monthsRemaining: -1, daysSinceAdded: 40, monthsSinceAdded: 1, assigned: 3, used: 2 });
+    const row = (await overview('sections')).recentlyAdded.rows.items.find(
+      (r) => r.customerName === 'Ended trial',
+    );
+    expect(row).toMatchObject({
+      endDate: d(-10),
+      daysUntilEnd: -10,
+      monthsRemaining: -1,
+      daysSinceAdded: 40,
+      monthsSinceAdded: 1,
+      assigned: 3,
+      used: 2,
+    });
   });
 
   it('rolls an auto-renewing subscription over month ends to its next renewal (Jan 31 → Feb 28 → Mar 31)', async () => {
-    const row = (await overview('sections')).renewing.rows.items.find((r) => r.customerName === 'Renews monthly');
-    expect(row).toMatchObject({ autoRenew: true, endDate: '2026-03-31', daysUntilEnd: 16, monthsRemaining: 0 });
+    const row = (await overview('sections')).renewing.rows.items.find(
+      (r) => r.customerName === 'Renews monthly',
+    );
+    expect(row).toMatchObject({
+      autoRenew: true,
+      endDate: '2026-03-31',
+      daysUntilEnd: 16,
+      monthsRemaining: 0,
+    });
   });
 
   it('keeps each product to itself: calling has its own overage and nothing else here', async () => {
@@ -310,7 +460,12 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
     expect(names(answer.overage)).toEqual(['Calling only']);
     expect(answer.overage.kpis).toEqual({ customers: 1, licenses: 10, average: 10 });
     // A one-member cohort has p25 = median: nobody sits below the median.
-    expect(answer.lowAssignment.kpis).toEqual({ customers: 0, assignedRatio: null, usedRatio: null, unassigned: 0 });
+    expect(answer.lowAssignment.kpis).toEqual({
+      customers: 0,
+      assignedRatio: null,
+      usedRatio: null,
+      unassigned: 0,
+    });
     expect(answer.recentlyAdded.rows.total + answer.expiring.rows.total + answer.renewing.rows.total).toBe(0);
   });
 
@@ -322,15 +477,32 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
   });
 
   it('restricts a partner administrator to their customers while the low-assignment cohort stays partner-wide', async () => {
-    const answer = await get<Overview>(partners.cohort, `/api/v1/analytics?product=meetings&asOf=${asOf}`, sales);
+    const answer = await get<Overview>(
+      partners.cohort,
+      `/api/v1/analytics?product=meetings&asOf=${asOf}`,
+      sales,
+    );
     // Alone, these three (0.2, 0.1, 0.5) would have p25 0.15 and flag only the 0.1; the partner's cohort flags both.
     expect([...names(answer.lowAssignment)].sort()).toEqual(['Started 30 days ago', 'Tied A']);
-    expect(answer.lowAssignment.kpis).toEqual({ customers: 2, assignedRatio: 0.15, usedRatio: 0.075, unassigned: 170 });
+    expect(answer.lowAssignment.kpis).toEqual({
+      customers: 2,
+      assignedRatio: 0.15,
+      usedRatio: 0.075,
+      unassigned: 170,
+    });
     expect(names(answer.recentlyAdded)).toEqual(['Started 30 days ago']);
     expect(answer.trend.at(-1)).toEqual({ date: asOf, purchased: 300, assigned: 80, used: 40 });
-    const rows = await get<Rows>(partners.cohort, `/api/v1/analytics/lowAssignment/rows?product=meetings&asOf=${asOf}`, sales);
+    const rows = await get<Rows>(
+      partners.cohort,
+      `/api/v1/analytics/lowAssignment/rows?product=meetings&asOf=${asOf}`,
+      sales,
+    );
     expect(rows.total).toBe(2);
-    const csv = await server.request('GET', `/api/v1/analytics/lowAssignment/rows.csv?product=meetings&asOf=${asOf}`, { session: sales });
+    const csv = await server.request(
+      'GET',
+      `/api/v1/analytics/lowAssignment/rows.csv?product=meetings&asOf=${asOf}`,
+      { session: sales },
+    );
     expect(csv.text).toContain('Tied A');
     expect(csv.text).not.toContain('Tied B');
   });
@@ -361,15 +533,28 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
     expect(answer.recentlyAdded.kpis).toEqual({ customers: 0, licenses: 0 });
     expect(answer.expiring.kpis).toEqual({ customers: 0, assignedRatio: null, usedRatio: null });
     expect(answer.renewing.kpis).toEqual({ customers: 0, assignedRatio: null, usedRatio: null });
-    expect(answer.lowAssignment.kpis).toEqual({ customers: 0, assignedRatio: null, usedRatio: null, unassigned: 0 });
+    expect(answer.lowAssignment.kpis).toEqual({
+      customers: 0,
+      assignedRatio: null,
+      usedRatio: null,
+      unassigned: 0,
+    });
     expect(answer.overage.kpis).toEqual({ customers: 0, licenses: 0, average: null });
     expect(answer.trend).toHaveLength(12);
-    expect(answer.trend.every((point) => point.purchased === 0 && point.assigned === 0 && point.used === 0)).toBe(true);
+    expect(
+      answer.trend.every((point) => point.purchased === 0 && point.assigned === 0 && point.used === 0),
+    ).toBe(true);
   });
 
   it('gives a row with nothing purchased null ratios, and counts it as overage', async () => {
     const answer = await overview('zero');
-    expect(answer.overage.rows.items[0]).toMatchObject({ purchased: 0, assigned: 3, available: 0, assignedRatio: null, usedRatio: null });
+    expect(answer.overage.rows.items[0]).toMatchObject({
+      purchased: 0,
+      assigned: 3,
+      available: 0,
+      assignedRatio: null,
+      usedRatio: null,
+    });
     expect(answer.overage.kpis).toEqual({ customers: 1, licenses: 3, average: 3 });
     expect(answer.lowAssignment.rows.total).toBe(0);
   });
@@ -379,23 +564,46 @@ describe.each(databaseTargets)('subscription analytics of SPEC §10 (%s database
     const first = await get<Rows>(partners.sections, path);
     const second = await get<Rows>(partners.sections, `${path}&page=2`);
     expect(first.total).toBe(4);
-    expect([...first.items, ...second.items].map((r) => r.customerName)).toEqual(['Added 89 days ago', 'Ended trial', 'Trial ends in 90 days', 'Added today']);
-    const byWeekly = await get<Rows>(partners.sections, `/api/v1/analytics/recentlyAdded/rows?product=meetings&asOf=${asOf}&sort=-weeklyAssignmentChange`);
+    expect([...first.items, ...second.items].map((r) => r.customerName)).toEqual([
+      'Added 89 days ago',
+      'Ended trial',
+      'Trial ends in 90 days',
+      'Added today',
+    ]);
+    const byWeekly = await get<Rows>(
+      partners.sections,
+      `/api/v1/analytics/recentlyAdded/rows?product=meetings&asOf=${asOf}&sort=-weeklyAssignmentChange`,
+    );
     expect(byWeekly.items.map((r) => r.weeklyAssignmentChange)).toEqual([10, 4, 0, 0]);
 
-    const csv = await server.request('GET', `/api/v1/analytics/recentlyAdded/rows.csv?product=meetings&asOf=${asOf}&sort=-daysSinceAdded`, { token: partners.sections.token });
+    const csv = await server.request(
+      'GET',
+      `/api/v1/analytics/recentlyAdded/rows.csv?product=meetings&asOf=${asOf}&sort=-daysSinceAdded`,
+      { token: partners.sections.token },
+    );
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe(analyticsRowFields.join(','));
-    expect(lines.slice(1).map((line) => line.split(',')[2])).toEqual(['Added 89 days ago', 'Ended trial', 'Trial ends in 90 days', 'Added today']);
+    expect(lines.slice(1).map((line) => line.split(',')[2])).toEqual([
+      'Added 89 days ago',
+      'Ended trial',
+      'Trial ends in 90 days',
+      'Added today',
+    ]);
   });
 
   it('serves meetings and calling and the five sections only', async () => {
     const token = partners.sections.token;
     expect((await server.request('GET', '/api/v1/analytics?product=messaging', { token })).status).toBe(400);
-    expect((await server.request('GET', '/api/v1/analytics/somethingElse/rows?product=meetings', { token })).status).toBe(400);
-    expect((await server.request('GET', '/api/v1/analytics/overage/rows?product=meetings&sort=name', { token })).status).toBe(400);
+    expect(
+      (await server.request('GET', '/api/v1/analytics/somethingElse/rows?product=meetings', { token }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await server.request('GET', '/api/v1/analytics/overage/rows?product=meetings&sort=name', { token }))
+        .status,
+    ).toBe(400);
     expect((await server.request('GET', '/api/v1/analytics?product=meetings')).status).toBe(401);
   });
 });

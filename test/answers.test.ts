@@ -25,8 +25,16 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
   let assignedCustomer: ReturnType<typeof customerWith>;
   let laterCustomer: ReturnType<typeof customerWith>;
 
-  const tokenCaller = (partnerId: string): PartnerCaller => ({ kind: 'token', partnerId, tokenId: 'test', name: 'test', scopes: ['read'], usageWaiting: false });
-  const request = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers }) as unknown as FastifyRequest;
+  const tokenCaller = (partnerId: string): PartnerCaller => ({
+    kind: 'token',
+    partnerId,
+    tokenId: 'test',
+    name: 'test',
+    scopes: ['read'],
+    usageWaiting: false,
+  });
+  const request = (url: string, headers: Record<string, string> = {}) =>
+    ({ method: 'GET', url, headers }) as unknown as FastifyRequest;
   const counter = () => {
     let computed = 0;
     return { compute: async () => ({ computed: ++computed }), computed: () => computed };
@@ -47,7 +55,10 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
     const rows = (await ok<List>('GET', '/api/v1/customers', { token: partner.token })).items;
     ids = Object.fromEntries(rows.map((row) => [row.name, row.id as string]));
     sales = await partner.addUser('partner_admin');
-    await ok('POST', `/api/v1/customers/${ids['Assigned Ab']}/partner-admins`, { session: (fullSession = await server.signIn(partner.adminEmail, partner.password)), body: { userId: sales.userId } });
+    await ok('POST', `/api/v1/customers/${ids['Assigned Ab']}/partner-admins`, {
+      session: (fullSession = await server.signIn(partner.adminEmail, partner.password)),
+      body: { userId: sales.userId },
+    });
     salesSession = await server.signIn(sales.email, sales.password);
   });
   afterAll(() => server?.close());
@@ -59,22 +70,42 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
     const first = await memo.json({ request: request('/a'), caller, schema: answerSchema, compute });
     expect(await memo.json({ request: request('/a'), caller, schema: answerSchema, compute })).toBe(first);
     expect(computed()).toBe(1);
-    await Promise.all([1, 2, 3].map(() => memo.json({ request: request('/b'), caller, schema: answerSchema, compute })));
+    await Promise.all(
+      [1, 2, 3].map(() => memo.json({ request: request('/b'), caller, schema: answerSchema, compute })),
+    );
     expect(computed(), 'simultaneous identical requests share one computation').toBe(2);
-    expect(await memo.json({ request: request('/a', { 'cache-control': 'no-cache' }), caller, schema: answerSchema, compute })).toBe('{"computed":3}');
-    expect(await memo.json({ request: request('/a'), caller, schema: answerSchema, compute }), 'the fresh answer is the one kept').toBe('{"computed":3}');
+    expect(
+      await memo.json({
+        request: request('/a', { 'cache-control': 'no-cache' }),
+        caller,
+        schema: answerSchema,
+        compute,
+      }),
+    ).toBe('{"computed":3}');
+    expect(
+      await memo.json({ request: request('/a'), caller, schema: answerSchema, compute }),
+      'the fresh answer is the one kept',
+    ).toBe('{"computed":3}');
   });
 
   it('computes again after any change to the facts or the people of the partner, and only of that partner', async () => {
     const memo = createAnswerMemo({ db: server.database.db, settleUsage });
     const { compute, computed } = counter();
     const other = await server.partner('Other Partner AB');
-    const read = (partnerId: string) => memo.json({ request: request('/list'), caller: tokenCaller(partnerId), schema: answerSchema, compute });
+    const read = (partnerId: string) =>
+      memo.json({ request: request('/list'), caller: tokenCaller(partnerId), schema: answerSchema, compute });
     await read(partner.partnerId);
     await read(other.partnerId);
     expect(computed()).toBe(2);
 
-    await ok('POST', '/api/v1/sign-ins', { token: partner.token, body: { signIns: [{ customerId: assignedCustomer.id, email: 'admin@example.test', at: new Date().toISOString() }] } });
+    await ok('POST', '/api/v1/sign-ins', {
+      token: partner.token,
+      body: {
+        signIns: [
+          { customerId: assignedCustomer.id, email: 'admin@example.test', at: new Date().toISOString() },
+        ],
+      },
+    });
     await read(partner.partnerId);
     await read(other.partnerId);
     expect(computed(), 'a sign-in is a fact of this partner only').toBe(3);
@@ -100,7 +131,12 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
       session: { idHash: userId, csrfToken: userId },
       usageWaiting: false,
     });
-    for (const caller of [user('partner_admin', 'u1'), user('partner_full_admin', 'u1'), user('partner_admin', 'u2'), tokenCaller(partner.partnerId)]) {
+    for (const caller of [
+      user('partner_admin', 'u1'),
+      user('partner_full_admin', 'u1'),
+      user('partner_admin', 'u2'),
+      tokenCaller(partner.partnerId),
+    ]) {
       await memo.json({ request: request('/same'), caller, schema: answerSchema, compute });
     }
     expect(computed()).toBe(4);
@@ -125,24 +161,38 @@ describe.each(databaseTargets)('answers kept per facts and people version (%s da
     expect(computed).toBe(4);
   });
 
-  it("shows a partner administrator a newly assigned customer at once, in the list, the KPIs and the detail, and stops when it is removed", async () => {
-    const names = async () => (await ok<List>('GET', '/api/v1/customers', { session: salesSession })).items.map((item) => item.name);
-    const total = async () => (await ok<{ totalCustomers: number }>('GET', '/api/v1/kpis', { session: salesSession })).totalCustomers;
-    const detail = async () => (await server.request('GET', `/api/v1/customers/${ids['Later Ab']}`, { session: salesSession })).status;
+  it('shows a partner administrator a newly assigned customer at once, in the list, the KPIs and the detail, and stops when it is removed', async () => {
+    const names = async () =>
+      (await ok<List>('GET', '/api/v1/customers', { session: salesSession })).items.map((item) => item.name);
+    const total = async () =>
+      (await ok<{ totalCustomers: number }>('GET', '/api/v1/kpis', { session: salesSession })).totalCustomers;
+    const detail = async () =>
+      (await server.request('GET', `/api/v1/customers/${ids['Later Ab']}`, { session: salesSession })).status;
     expect([await names(), await total(), await detail()]).toEqual([['Assigned Ab'], 1, 404]);
 
-    await ok('POST', `/api/v1/customers/${ids['Later Ab']}/partner-admins`, { session: fullSession, body: { userId: sales.userId } });
+    await ok('POST', `/api/v1/customers/${ids['Later Ab']}/partner-admins`, {
+      session: fullSession,
+      body: { userId: sales.userId },
+    });
     expect([await names(), await total(), await detail()]).toEqual([['Assigned Ab', 'Later Ab'], 2, 200]);
 
-    await ok('DELETE', `/api/v1/customers/${ids['Later Ab']}/partner-admins/${sales.userId}`, { session: fullSession });
+    await ok('DELETE', `/api/v1/customers/${ids['Later Ab']}/partner-admins/${sales.userId}`, {
+      session: fullSession,
+    });
     expect([await names(), await total(), await detail()]).toEqual([['Assigned Ab'], 1, 404]);
   });
 
   it("finds a customer by an administrator's e-mail as soon as the administrator is imported", async () => {
-    const search = async () => (await ok<List>('GET', '/api/v1/customers?q=nya.admin%40later.example', { token: partner.token })).items.map((item) => item.name);
+    const search = async () =>
+      (
+        await ok<List>('GET', '/api/v1/customers?q=nya.admin%40later.example', { token: partner.token })
+      ).items.map((item) => item.name);
     expect(await search()).toEqual([]);
     const [later] = laterCustomer.document.customers;
-    await ok('POST', '/api/v1/import', { token: partner.token, body: { customers: [{ ...later, admins: [{ email: 'nya.admin@later.example', name: 'Nya Admin' }] }] } });
+    await ok('POST', '/api/v1/import', {
+      token: partner.token,
+      body: { customers: [{ ...later, admins: [{ email: 'nya.admin@later.example', name: 'Nya Admin' }] }] },
+    });
     expect(await search()).toEqual(['Later Ab']);
   });
 });

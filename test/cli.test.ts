@@ -19,7 +19,9 @@ function run(args: string[], env: Record<string, string>): Promise<Run> {
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr, lastLine: stdout.trim().split('\n').at(-1) ?? '' }));
+    child.on('close', (code) =>
+      resolve({ code, stdout, stderr, lastLine: stdout.trim().split('\n').at(-1) ?? '' }),
+    );
   });
 }
 
@@ -35,7 +37,18 @@ describe('the operator CLI on the embedded database', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('creates a partner and prints its id as the last line', async () => {
-    const result = await run(['create-partner', '--name', 'Cli Partner AB', '--admin-email', 'Ops@Cli.Example', '--password', 'a long enough password'], env);
+    const result = await run(
+      [
+        'create-partner',
+        '--name',
+        'Cli Partner AB',
+        '--admin-email',
+        'Ops@Cli.Example',
+        '--password',
+        'a long enough password',
+      ],
+      env,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.lastLine).toMatch(/^[0-9a-f-]{36}$/);
     partnerId = result.lastLine;
@@ -49,16 +62,31 @@ describe('the operator CLI on the embedded database', () => {
 
   it('imports a document and prints the counts', async () => {
     const file = join(dataDir, 'portfolio.json');
-    writeFileSync(file, JSON.stringify(combine(customerWith({ name: 'Imported AB', usage: [{ date: '2026-03-01', assigned: 3 }] }))));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        combine(customerWith({ name: 'Imported AB', usage: [{ date: '2026-03-01', assigned: 3 }] })),
+      ),
+    );
     const result = await run(['import', file, '--partner', partnerId], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.lastLine)).toEqual({ customers: 1, subscriptions: 1, usage: 1, signIns: 1, invoices: 0, orders: 0 });
+    expect(JSON.parse(result.lastLine)).toEqual({
+      customers: 1,
+      subscriptions: 1,
+      usage: 1,
+      signIns: 1,
+      invoices: 0,
+      orders: 0,
+    });
     expect(result.stderr).toContain('100%');
   });
 
   it('explains what is wrong instead of storing a bad document', async () => {
     const file = join(dataDir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ customers: [{ id: 'x', name: 'Bad', country: 'Sweden', createdAt: '2026-01-01' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ customers: [{ id: 'x', name: 'Bad', country: 'Sweden', createdAt: '2026-01-01' }] }),
+    );
     const result = await run(['import', file, '--partner', partnerId], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('customers[0].country');
@@ -68,7 +96,14 @@ describe('the operator CLI on the embedded database', () => {
     const result = await run(['create-token', '--partner', partnerId, '--scopes', 'write'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Scopes must be from read, ingest');
-    expect((await run(['create-token', '--partner', '00000000-0000-4000-8000-000000000000', '--scopes', 'read'], env)).stderr).toContain('There is no partner');
+    expect(
+      (
+        await run(
+          ['create-token', '--partner', '00000000-0000-4000-8000-000000000000', '--scopes', 'read'],
+          env,
+        )
+      ).stderr,
+    ).toContain('There is no partner');
   });
 
   it('fails clearly while a server holds the data directory, and leaves it intact', async () => {

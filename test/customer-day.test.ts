@@ -18,7 +18,9 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
   let partner: TestPartner;
 
   const list = async (query = '') => {
-    const answer = await server.request<CustomerList>('GET', `/api/v1/customers?pageSize=100${query}`, { token: partner.token });
+    const answer = await server.request<CustomerList>('GET', `/api/v1/customers?pageSize=100${query}`, {
+      token: partner.token,
+    });
     expect(answer.status, answer.text).toBe(200);
     return answer.body;
   };
@@ -39,12 +41,42 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
     server = await startTestServer(target);
     partner = await server.partner();
     await ingest('/api/v1/import', {
-      customers: [{ id: 'c-1', name: 'Tidvatten AB', country: 'SE', createdAt: addDays(today, -400), tags: [], admins: [] }],
-      subscriptions: [
-        { id: 'S-1', customerId: 'c-1', kind: 'paid', status: 'active', startDate: addDays(today, -200), endDate: addDays(today, 200), autoRenew: false, termMonths: 12, lines: meetings },
+      customers: [
+        {
+          id: 'c-1',
+          name: 'Tidvatten AB',
+          country: 'SE',
+          createdAt: addDays(today, -400),
+          tags: [],
+          admins: [],
+        },
       ],
-      usage: [{ subscriptionId: 'S-1', product: 'meetings', date: addDays(today, -1), assigned: 10, used: 5, used90d: 8 }],
-      signIns: [{ customerId: 'c-1', email: 'admin@tidvatten.example', at: `${addDays(today, -1)}T09:00:00Z` }],
+      subscriptions: [
+        {
+          id: 'S-1',
+          customerId: 'c-1',
+          kind: 'paid',
+          status: 'active',
+          startDate: addDays(today, -200),
+          endDate: addDays(today, 200),
+          autoRenew: false,
+          termMonths: 12,
+          lines: meetings,
+        },
+      ],
+      usage: [
+        {
+          subscriptionId: 'S-1',
+          product: 'meetings',
+          date: addDays(today, -1),
+          assigned: 10,
+          used: 5,
+          used90d: 8,
+        },
+      ],
+      signIns: [
+        { customerId: 'c-1', email: 'admin@tidvatten.example', at: `${addDays(today, -1)}T09:00:00Z` },
+      ],
       invoices: [],
       orders: [],
     });
@@ -53,7 +85,10 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
 
   it('computes the rows on the first read for today and records the facts version they were computed for', async () => {
     expect(await build()).toBeUndefined();
-    expect(await row('Tidvatten AB')).toMatchObject({ statuses: ['subscription'], licenses: { purchased: 50, assigned: 10 } });
+    expect(await row('Tidvatten AB')).toMatchObject({
+      statuses: ['subscription'],
+      licenses: { purchased: 50, assigned: 10 },
+    });
     const first = await build();
     expect(first).toEqual({ day: today, version: first?.current, current: first?.current });
     await list();
@@ -61,8 +96,15 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
   });
 
   it('shows usage above the purchased count on the next read, in the list and in the KPIs', async () => {
-    await ingest('/api/v1/usage', { usage: [{ subscriptionId: 'S-1', product: 'meetings', date: today, assigned: 60, used: 30, used90d: 40 }] });
-    expect(await row('Tidvatten AB')).toMatchObject({ statuses: ['license_overage', 'subscription'], licenses: { purchased: 50, assigned: 60 } });
+    await ingest('/api/v1/usage', {
+      usage: [
+        { subscriptionId: 'S-1', product: 'meetings', date: today, assigned: 60, used: 30, used90d: 40 },
+      ],
+    });
+    expect(await row('Tidvatten AB')).toMatchObject({
+      statuses: ['license_overage', 'subscription'],
+      licenses: { purchased: 50, assigned: 60 },
+    });
     const kpis = await server.request<Kpis>('GET', '/api/v1/kpis', { token: partner.token });
     expect(kpis.body).toMatchObject({ totalCustomers: 1, exceedingLimit: 1 });
     expect((await list('&kpi=exceedingLimit')).items.map((item) => item.name)).toEqual(['Tidvatten AB']);
@@ -71,7 +113,14 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
   it('shows a new customer, a renamed one and an order not set up yet on the next read', async () => {
     await ingest('/api/v1/import', {
       customers: [
-        { id: 'c-1', name: 'Tidvatten Marin AB', country: 'SE', createdAt: addDays(today, -400), tags: ['key'], admins: [] },
+        {
+          id: 'c-1',
+          name: 'Tidvatten Marin AB',
+          country: 'SE',
+          createdAt: addDays(today, -400),
+          tags: ['key'],
+          admins: [],
+        },
         { id: 'c-2', name: 'Nyhamn Oy', country: 'FI', createdAt: addDays(today, -3), tags: [], admins: [] },
       ],
       subscriptions: [],
@@ -82,7 +131,17 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
     });
     await ingest('/api/v1/orders', {
       orders: [
-        { number: 'ORD-1', type: 'new', subscriptionId: 'S-NEW', customerName: 'Ankarvik AB', contactEmail: 'it@ankarvik.example', requestedStartDate: addDays(today, 5), termMonths: 12, autoRenew: true, lines: meetings },
+        {
+          number: 'ORD-1',
+          type: 'new',
+          subscriptionId: 'S-NEW',
+          customerName: 'Ankarvik AB',
+          contactEmail: 'it@ankarvik.example',
+          requestedStartDate: addDays(today, 5),
+          termMonths: 12,
+          autoRenew: true,
+          lines: meetings,
+        },
       ],
     });
     const names = (await list()).items.map((item) => [item.name, item.statuses]);
@@ -97,9 +156,24 @@ describe.each(databaseTargets)("today's customer list from customer_day (%s data
 
   it('shows an unpaid invoice long past due as suspended on the next read', async () => {
     await ingest('/api/v1/invoices', {
-      invoices: [{ number: 'INV-1', subscriptionId: 'S-1', amount: 100, currency: 'EUR', periodStart: addDays(today, -90), periodEnd: addDays(today, -60), dueDate: addDays(today, -60), paidAt: null }],
+      invoices: [
+        {
+          number: 'INV-1',
+          subscriptionId: 'S-1',
+          amount: 100,
+          currency: 'EUR',
+          periodStart: addDays(today, -90),
+          periodEnd: addDays(today, -60),
+          dueDate: addDays(today, -60),
+          paidAt: null,
+        },
+      ],
     });
-    expect((await row('Tidvatten Marin AB'))?.statuses).toEqual(['suspended', 'license_overage', 'subscription']);
+    expect((await row('Tidvatten Marin AB'))?.statuses).toEqual([
+      'suspended',
+      'license_overage',
+      'subscription',
+    ]);
     const { version, current } = (await build()) ?? {};
     expect(version).toBe(current);
   });

@@ -25,27 +25,51 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
   const acme = customerWith({
     name: 'Acme Nordic AB',
     tags: ['nordics'],
-    subscriptions: [{ kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-20), endDate: daysFromAsOf(10) }],
+    subscriptions: [
+      { kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-20), endDate: daysFromAsOf(10) },
+    ],
   });
   const beta = customerWith({
     name: 'Beta Oy',
     tags: ['enterprise'],
-    subscriptions: [{ autoRenew: true, termMonths: 12, endDate: daysFromAsOf(100), lines: [{ product: 'calling', sku: 'C', quantity: 20 }] }],
+    subscriptions: [
+      {
+        autoRenew: true,
+        termMonths: 12,
+        endDate: daysFromAsOf(100),
+        lines: [{ product: 'calling', sku: 'C', quantity: 20 }],
+      },
+    ],
   });
   const are = customerWith({
     name: 'Åre Bygg AB',
     tags: ['nordics', 'enterprise'],
-    subscriptions: [{ lines: [{ product: 'meetings', sku: 'M', quantity: 10 }, { product: 'messaging', sku: 'X', quantity: 5 }] }],
+    subscriptions: [
+      {
+        lines: [
+          { product: 'meetings', sku: 'M', quantity: 10 },
+          { product: 'messaging', sku: 'X', quantity: 5 },
+        ],
+      },
+    ],
     usage: [{ date: daysFromAsOf(-2), assigned: 12, used: 9 }],
   });
   const delta = customerWith({
     name: 'Delta GmbH',
-    subscriptions: [{ endDate: daysFromAsOf(-40), lines: [{ product: 'translation', sku: 'T', quantity: 3 }] }],
+    subscriptions: [
+      { endDate: daysFromAsOf(-40), lines: [{ product: 'translation', sku: 'T', quantity: 3 }] },
+    ],
   });
   const foxtrot = customerWith({
     name: 'Foxtrot AS',
     subscriptions: [
-      { kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-5), endDate: daysFromAsOf(55), lines: [{ product: 'calling', sku: 'C', quantity: 5 }] },
+      {
+        kind: 'trial',
+        termMonths: 0,
+        startDate: daysFromAsOf(-5),
+        endDate: daysFromAsOf(55),
+        lines: [{ product: 'calling', sku: 'C', quantity: 5 }],
+      },
       { endDate: daysFromAsOf(300), lines: [{ product: 'calling', sku: 'C', quantity: 40 }] },
     ],
   });
@@ -53,11 +77,16 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
   const everyone = [acme, beta, are, delta, foxtrot, formula];
 
   const list = async (query: string, session?: Session) => {
-    const answer = await server.request<List>('GET', `/api/v1/customers?asOf=${asOf}&${query}`, session ? { session } : { token: partner.token });
+    const answer = await server.request<List>(
+      'GET',
+      `/api/v1/customers?asOf=${asOf}&${query}`,
+      session ? { session } : { token: partner.token },
+    );
     expect(answer.status, answer.text).toBe(200);
     return answer.body;
   };
-  const names = async (query: string, session?: Session) => (await list(query, session)).items.map((item) => item.name);
+  const names = async (query: string, session?: Session) =>
+    (await list(query, session)).items.map((item) => item.name);
 
   beforeAll(async () => {
     server = await startTestServer(target);
@@ -76,31 +105,55 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
     });
     const imported = await server.request('POST', '/api/v1/import', { token: partner.token, body: document });
     expect(imported.status, imported.text).toBe(200);
-    for (const item of (await list('pageSize=100')).items) if (item.externalId && item.id) ids.set(item.externalId, item.id);
+    for (const item of (await list('pageSize=100')).items)
+      if (item.externalId && item.id) ids.set(item.externalId, item.id);
     const sales = await partner.addUser('partner_admin');
     salesUserId = sales.userId;
     salesSession = await server.signIn(sales.email, sales.password);
     await server.database.db
       .insertInto('customer_assignments')
-      .values({ partner_id: partner.partnerId, user_id: salesUserId, customer_id: ids.get(acme.id) as string, source: 'assigned' })
+      .values({
+        partner_id: partner.partnerId,
+        user_id: salesUserId,
+        customer_id: ids.get(acme.id) as string,
+        source: 'assigned',
+      })
       .execute();
   });
   afterAll(() => server?.close());
 
   it('lists every customer and the order not set up yet, sorted by name', async () => {
-    expect(await names('')).toEqual(['=HYPERLINK("http://evil")', 'Acme Nordic AB', 'Beta Oy', 'Delta GmbH', 'Echo BV', 'Foxtrot AS', 'Åre Bygg AB']);
+    expect(await names('')).toEqual([
+      '=HYPERLINK("http://evil")',
+      'Acme Nordic AB',
+      'Beta Oy',
+      'Delta GmbH',
+      'Echo BV',
+      'Foxtrot AS',
+      'Åre Bygg AB',
+    ]);
   });
 
   it('shows an order not set up as its own row, ready for order setup', async () => {
     const echo = (await list('q=Echo')).items[0];
-    expect(echo).toMatchObject({ id: null, statuses: ['ready_for_order_setup'], products: ['calling'], licenses: { purchased: 15, assigned: 0 } });
+    expect(echo).toMatchObject({
+      id: null,
+      statuses: ['ready_for_order_setup'],
+      products: ['calling'],
+      licenses: { purchased: 15, assigned: 0 },
+    });
     expect(echo?.order).toMatchObject({ number: 'CCW-9001', subscriptionId: 'Sub-echo' });
   });
 
   it('ORs the values inside one facet', async () => {
     expect(await names('status=trial')).toEqual(['Acme Nordic AB', 'Foxtrot AS']);
     expect(await names('status=trial,expired')).toEqual(['Acme Nordic AB', 'Delta GmbH', 'Foxtrot AS']);
-    expect(await names('type=trial,paid')).toEqual(['Acme Nordic AB', 'Beta Oy', 'Foxtrot AS', 'Åre Bygg AB']);
+    expect(await names('type=trial,paid')).toEqual([
+      'Acme Nordic AB',
+      'Beta Oy',
+      'Foxtrot AS',
+      'Åre Bygg AB',
+    ]);
   });
 
   it('ANDs the facets', async () => {
@@ -150,9 +203,20 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
 
   it('sorts by next end date, licenses and status, both ways', async () => {
     expect((await list('sort=nextEndDate')).items.map((i) => i.nextEndDate)).toEqual([
-      daysFromAsOf(10), daysFromAsOf(55), daysFromAsOf(100), daysFromAsOf(200), null, null, null,
+      daysFromAsOf(10),
+      daysFromAsOf(55),
+      daysFromAsOf(100),
+      daysFromAsOf(200),
+      null,
+      null,
+      null,
     ]);
-    expect(await names('sort=-licenses&type=trial,paid')).toEqual(['Acme Nordic AB', 'Foxtrot AS', 'Beta Oy', 'Åre Bygg AB']);
+    expect(await names('sort=-licenses&type=trial,paid')).toEqual([
+      'Acme Nordic AB',
+      'Foxtrot AS',
+      'Beta Oy',
+      'Åre Bygg AB',
+    ]);
     expect((await names('sort=status'))[0]).toBe('Åre Bygg AB');
     expect(await names('sort=-name&type=paid')).toEqual(['Åre Bygg AB', 'Foxtrot AS', 'Beta Oy']);
   });
@@ -165,21 +229,38 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
   });
 
   it('rejects an unknown status, product or sort with the offending value', async () => {
-    const answer = await server.request<{ error: { code: string; details: { path: string }[] } }>('GET', '/api/v1/customers?status=bogus', { token: partner.token });
+    const answer = await server.request<{ error: { code: string; details: { path: string }[] } }>(
+      'GET',
+      '/api/v1/customers?status=bogus',
+      { token: partner.token },
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('invalid_request');
     expect(answer.body.error.details[0]?.path).toContain('status');
-    expect((await server.request('GET', '/api/v1/customers?sort=color', { token: partner.token })).status).toBe(400);
-    expect((await server.request('GET', '/api/v1/customers?pageSize=1001', { token: partner.token })).status).toBe(400);
+    expect(
+      (await server.request('GET', '/api/v1/customers?sort=color', { token: partner.token })).status,
+    ).toBe(400);
+    expect(
+      (await server.request('GET', '/api/v1/customers?pageSize=1001', { token: partner.token })).status,
+    ).toBe(400);
   });
 
   it('exports exactly the filtered, sorted list as CSV with formula-safe cells', async () => {
-    const answer = await server.request('GET', `/api/v1/customers.csv?asOf=${asOf}&sort=-name&type=trial,paid`, { token: partner.token });
+    const answer = await server.request(
+      'GET',
+      `/api/v1/customers.csv?asOf=${asOf}&sort=-name&type=trial,paid`,
+      { token: partner.token },
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toContain('text/csv');
     const lines = answer.text.trim().split('\r\n');
     expect(lines[0]).toMatch(/^id,externalId,name,country,statuses/);
-    expect(lines.slice(1).map((line) => line.split(',')[2])).toEqual(['Åre Bygg AB', 'Foxtrot AS', 'Beta Oy', 'Acme Nordic AB']);
+    expect(lines.slice(1).map((line) => line.split(',')[2])).toEqual([
+      'Åre Bygg AB',
+      'Foxtrot AS',
+      'Beta Oy',
+      'Acme Nordic AB',
+    ]);
     const all = await server.request('GET', `/api/v1/customers.csv?asOf=${asOf}`, { token: partner.token });
     expect(all.text).toContain(`"'=HYPERLINK(""http://evil"")"`);
   });
@@ -187,7 +268,16 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
   it('shows a customer with subscriptions, licenses, admins and partner administrators', async () => {
     const answer = await server.request<{
       name: string;
-      subscriptions: { id: string; licenses: { product: string; purchased: number; assigned: number; available: number; overage: number }[] }[];
+      subscriptions: {
+        id: string;
+        licenses: {
+          product: string;
+          purchased: number;
+          assigned: number;
+          available: number;
+          overage: number;
+        }[];
+      }[];
       trials: unknown[];
       admins: { email: string }[];
       partnerAdmins: { userId: string; allCustomers: boolean; source: string | null }[];
@@ -200,15 +290,26 @@ describe.each(databaseTargets)('the customer list (%s database)', (target) => {
     expect(answer.body.trials).toEqual([]);
     expect(answer.body.admins.map((a) => a.email)).toEqual([`admin@${are.id}.example`]);
     expect(answer.body.partnerAdmins.every((p) => p.allCustomers)).toBe(true);
-    const acmeDetail = await server.request<{ trials: unknown[]; partnerAdmins: { userId: string; source: string | null }[] }>(
-      'GET', `/api/v1/customers/${ids.get(acme.id)}?asOf=${asOf}`, { token: partner.token },
-    );
+    const acmeDetail = await server.request<{
+      trials: unknown[];
+      partnerAdmins: { userId: string; source: string | null }[];
+    }>('GET', `/api/v1/customers/${ids.get(acme.id)}?asOf=${asOf}`, { token: partner.token });
     expect(acmeDetail.body.trials).toHaveLength(1);
-    expect(acmeDetail.body.partnerAdmins).toContainEqual(expect.objectContaining({ userId: salesUserId, source: 'assigned' }));
+    expect(acmeDetail.body.partnerAdmins).toContainEqual(
+      expect.objectContaining({ userId: salesUserId, source: 'assigned' }),
+    );
   });
 
   it('answers 404 for a customer that does not exist, whatever the id looks like', async () => {
-    expect((await server.request('GET', '/api/v1/customers/00000000-0000-4000-8000-000000000000', { token: partner.token })).status).toBe(404);
-    expect((await server.request('GET', '/api/v1/customers/not-a-uuid', { token: partner.token })).status).toBe(404);
+    expect(
+      (
+        await server.request('GET', '/api/v1/customers/00000000-0000-4000-8000-000000000000', {
+          token: partner.token,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await server.request('GET', '/api/v1/customers/not-a-uuid', { token: partner.token })).status,
+    ).toBe(404);
   });
 });

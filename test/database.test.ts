@@ -22,10 +22,14 @@ describe('the embedded database directory', () => {
     const first = await openDatabase({ dataDir });
     await sql`create table kept (value text)`.execute(first.db);
     await sql`insert into kept values ('still here')`.execute(first.db);
-    await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by another Partner Hub process \(pid \d+\)/);
+    await expect(openDatabase({ dataDir })).rejects.toThrow(
+      /in use by another Partner Hub process \(pid \d+\)/,
+    );
     await first.close();
     const second = await openDatabase({ dataDir });
-    expect((await sql<{ value: string }>`select value from kept`.execute(second.db)).rows).toEqual([{ value: 'still here' }]);
+    expect((await sql<{ value: string }>`select value from kept`.execute(second.db)).rows).toEqual([
+      { value: 'still here' },
+    ]);
     await second.close();
   });
 
@@ -55,20 +59,56 @@ describe.each(databaseTargets)('the date rules in SQL (%s database)', (target) =
   });
   afterAll(() => database?.close());
 
-  const effectiveEnd = async (kind: string, autoRenew: boolean, endDate: string, termMonths: number, at: string) =>
-    (await sql<{ end: string }>`select ph_effective_end(${kind}, ${autoRenew}, ${endDate}::date, ${termMonths}::int, ${at}::date) as end`.execute(database.db)).rows[0]?.end;
+  const effectiveEnd = async (
+    kind: string,
+    autoRenew: boolean,
+    endDate: string,
+    termMonths: number,
+    at: string,
+  ) =>
+    (
+      await sql<{
+        end: string;
+      }>`select ph_effective_end(${kind}, ${autoRenew}, ${endDate}::date, ${termMonths}::int, ${at}::date) as end`.execute(
+        database.db,
+      )
+    ).rows[0]?.end;
 
   it.each([
     ['an end not yet reached stays', 'paid', true, '2026-01-31', 1, '2026-01-31', '2026-01-31'],
     ['Jan 31 + 1 month is Feb 28', 'paid', true, '2026-01-31', 1, '2026-02-01', '2026-02-28'],
-    ['Jan 31 + 2 months is Mar 31, counted from the original end', 'paid', true, '2026-01-31', 1, '2026-03-01', '2026-03-31'],
+    [
+      'Jan 31 + 2 months is Mar 31, counted from the original end',
+      'paid',
+      true,
+      '2026-01-31',
+      1,
+      '2026-03-01',
+      '2026-03-31',
+    ],
     ['a leap day rolls to Feb 28 a year on', 'paid', true, '2024-02-29', 12, '2024-03-01', '2025-02-28'],
     ['a quarterly term steps three months', 'paid', true, '2025-11-30', 3, '2026-03-15', '2026-05-30'],
-    ['the day of a renewal is still the old term', 'paid', true, '2025-01-15', 12, '2026-01-15', '2026-01-15'],
+    [
+      'the day of a renewal is still the old term',
+      'paid',
+      true,
+      '2025-01-15',
+      12,
+      '2026-01-15',
+      '2026-01-15',
+    ],
     ['without auto-renewal the end stays', 'paid', false, '2025-01-31', 1, '2026-03-01', '2025-01-31'],
     ['a trial never renews', 'trial', true, '2025-01-31', 1, '2026-03-01', '2025-01-31'],
   ])('effective end: %s', async (_name, kind, autoRenew, endDate, termMonths, at, expected) => {
-    expect(await effectiveEnd(kind as string, autoRenew as boolean, endDate as string, termMonths as number, at as string)).toBe(expected);
+    expect(
+      await effectiveEnd(
+        kind as string,
+        autoRenew as boolean,
+        endDate as string,
+        termMonths as number,
+        at as string,
+      ),
+    ).toBe(expected);
   });
 
   it.each([
@@ -78,7 +118,9 @@ describe.each(databaseTargets)('the date rules in SQL (%s database)', (target) =
     ['2024-11-20', '2026-03-19', 15],
     ['2026-03-15', '2026-01-15', -2],
   ])('whole months from %s to %s are %i', async (from, to, months) => {
-    const { rows } = await sql<{ months: number }>`select ph_whole_months(${from}::date, ${to}::date) as months`.execute(database.db);
+    const { rows } = await sql<{
+      months: number;
+    }>`select ph_whole_months(${from}::date, ${to}::date) as months`.execute(database.db);
     expect(rows[0]?.months).toBe(months);
   });
 });
@@ -87,11 +129,16 @@ describe.each(databaseTargets)('the date rules in SQL (%s database)', (target) =
 // the database or the role set, and the app keeps dates as the text it gets.
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL database whose DateStyle is not ISO', () => {
   it('still answers dates as YYYY-MM-DD and instants in ISO form', async () => {
-    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL as string, 'partner_hub_datestyle');
+    const created = await createPostgresDatabase(
+      process.env.TEST_DATABASE_URL as string,
+      'partner_hub_datestyle',
+    );
     try {
       const settings = new pg.Client({ connectionString: created.url });
       await settings.connect();
-      await settings.query(`alter database ${new URL(created.url).pathname.slice(1)} set DateStyle = 'SQL, DMY'`);
+      await settings.query(
+        `alter database ${new URL(created.url).pathname.slice(1)} set DateStyle = 'SQL, DMY'`,
+      );
       await settings.end();
       const plain = new pg.Client({ connectionString: created.url });
       await plain.connect();
@@ -104,7 +151,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL database whose Dat
         const { rows } = await sql<{ day: string; days: string[]; at: string }>`
           select date '2026-11-25' as day, array[date '2026-02-28', date '2026-12-31'] as days,
                  timestamptz '2026-11-25 10:30:00+00' as at`.execute(database.db);
-        expect(rows[0]).toEqual({ day: '2026-11-25', days: ['2026-02-28', '2026-12-31'], at: '2026-11-25T10:30:00.000Z' });
+        expect(rows[0]).toEqual({
+          day: '2026-11-25',
+          days: ['2026-02-28', '2026-12-31'],
+          at: '2026-11-25T10:30:00.000Z',
+        });
       } finally {
         await database.close();
       }
@@ -159,11 +210,37 @@ describe.each(databaseTargets)('migration 007, usage by month (%s database)', (t
         `select subscription_id, product, month::text, dates::text[], assigned, used, used90d from license_usage_months order by 1, 2, 3`,
       );
       expect(rows).toEqual([
-        { subscription_id: 'Sub1', product: 'calling', month: '2026-01-01', dates: ['2026-01-15'], assigned: [9], used: [1], used90d: [2] },
-        { subscription_id: 'Sub1', product: 'meetings', month: '2026-01-01', dates: ['2026-01-02', '2026-01-31'], assigned: [3, 5], used: [2, 4], used90d: [3, 5] },
-        { subscription_id: 'Sub1', product: 'meetings', month: '2026-02-01', dates: ['2026-02-01'], assigned: [7], used: [6], used90d: [6] },
+        {
+          subscription_id: 'Sub1',
+          product: 'calling',
+          month: '2026-01-01',
+          dates: ['2026-01-15'],
+          assigned: [9],
+          used: [1],
+          used90d: [2],
+        },
+        {
+          subscription_id: 'Sub1',
+          product: 'meetings',
+          month: '2026-01-01',
+          dates: ['2026-01-02', '2026-01-31'],
+          assigned: [3, 5],
+          used: [2, 4],
+          used90d: [3, 5],
+        },
+        {
+          subscription_id: 'Sub1',
+          product: 'meetings',
+          month: '2026-02-01',
+          dates: ['2026-02-01'],
+          assigned: [7],
+          used: [6],
+          used90d: [6],
+        },
       ]);
-      expect((await client.query(`select to_regclass('license_usage') as old`)).rows).toEqual([{ old: null }]);
+      expect((await client.query(`select to_regclass('license_usage') as old`)).rows).toEqual([
+        { old: null },
+      ]);
     } finally {
       await drop();
     }

@@ -32,9 +32,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A partner with a token and one stored customer, made in-process before any server runs. */
 async function seedPartner(database: Database) {
-  const { partnerId } = await createPartner(database.db, { name: 'Fault Partner', adminEmail: `admin-${Date.now()}@faults.test`, password: 'correct horse battery', actor: operator });
-  const { token } = await createToken(database.db, { partnerId, name: 'faults', scopes: ['read', 'ingest'], actor: operator });
-  const batch = importDocument.parse(combine(customerWith({ name: 'Before The Crash AB', usage: [{ date: '2026-03-01', assigned: 3 }] })));
+  const { partnerId } = await createPartner(database.db, {
+    name: 'Fault Partner',
+    adminEmail: `admin-${Date.now()}@faults.test`,
+    password: 'correct horse battery',
+    actor: operator,
+  });
+  const { token } = await createToken(database.db, {
+    partnerId,
+    name: 'faults',
+    scopes: ['read', 'ingest'],
+    actor: operator,
+  });
+  const batch = importDocument.parse(
+    combine(customerWith({ name: 'Before The Crash AB', usage: [{ date: '2026-03-01', assigned: 3 }] })),
+  );
   await ingestBatch({ db: database.db }, { partnerId, batch, actor: operator, source: 'test' });
   return { partnerId, token };
 }
@@ -44,13 +56,28 @@ function largeDocument(usageRows: number): ImportDocument {
   const subscriptions = 2000;
   const day = (n: number) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
   return {
-    customers: Array.from({ length: subscriptions }, (_, i) => ({ id: `crash-${i}`, name: `Crash Customer ${i}`, country: 'SE', createdAt: '2025-01-01' })),
+    customers: Array.from({ length: subscriptions }, (_, i) => ({
+      id: `crash-${i}`,
+      name: `Crash Customer ${i}`,
+      country: 'SE',
+      createdAt: '2025-01-01',
+    })),
     subscriptions: Array.from({ length: subscriptions }, (_, i) => ({
-      id: `SubCrash${i}`, customerId: `crash-${i}`, kind: 'paid' as const, status: 'active' as const, startDate: '2020-01-01', endDate: '2030-12-31',
+      id: `SubCrash${i}`,
+      customerId: `crash-${i}`,
+      kind: 'paid' as const,
+      status: 'active' as const,
+      startDate: '2020-01-01',
+      endDate: '2030-12-31',
       lines: [{ product: 'meetings' as const, sku: 'A-MTG', quantity: 10 }],
     })),
     usage: Array.from({ length: usageRows }, (_, i) => ({
-      subscriptionId: `SubCrash${i % subscriptions}`, product: 'meetings' as const, date: day(Math.floor(i / subscriptions)), assigned: 5, used: 4, used90d: 4,
+      subscriptionId: `SubCrash${i % subscriptions}`,
+      product: 'meetings' as const,
+      date: day(Math.floor(i / subscriptions)),
+      assigned: 5,
+      used: 4,
+      used90d: 4,
     })),
   };
 }
@@ -69,7 +96,11 @@ async function embeddedTarget(): Promise<Target> {
   // PGlite writes its write-ahead log straight to the data directory; a newer segment means a transaction wrote.
   const walChanged = () => {
     const wal = join(dataDir, 'pgdata', 'pg_wal');
-    return Math.max(...readdirSync(wal).filter((file) => /^[0-9A-F]{24}$/.test(file)).map((file) => statSync(join(wal, file)).mtimeMs));
+    return Math.max(
+      ...readdirSync(wal)
+        .filter((file) => /^[0-9A-F]{24}$/.test(file))
+        .map((file) => statSync(join(wal, file)).mtimeMs),
+    );
   };
   return {
     env: { DATA_DIR: dataDir },
@@ -90,7 +121,10 @@ async function postgresTarget(): Promise<Target> {
     open: () => openDatabase({ databaseUrl: database.url }),
     // A transaction gets an id when it first writes.
     writing: async () => {
-      const { rows } = await observer.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1 and backend_xid is not null', [name]);
+      const { rows } = await observer.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1 and backend_xid is not null',
+        [name],
+      );
       return (rows[0]?.n ?? 0) > 0;
     },
     close: async () => {
@@ -100,74 +134,96 @@ async function postgresTarget(): Promise<Target> {
   };
 }
 
-describe.each(databaseTargets)('a server killed with SIGKILL in the middle of a large import (%s database)', (kind) => {
-  let target: Target;
-  let partner: { partnerId: string; token: string };
-  let before: PartnerRows;
-  const document = largeDocument(200_000);
+describe.each(databaseTargets)(
+  'a server killed with SIGKILL in the middle of a large import (%s database)',
+  (kind) => {
+    let target: Target;
+    let partner: { partnerId: string; token: string };
+    let before: PartnerRows;
+    const document = largeDocument(200_000);
 
-  beforeAll(async () => {
-    target = kind === 'embedded' ? await embeddedTarget() : await postgresTarget();
-    const database = await target.open();
-    partner = await seedPartner(database);
-    before = await partnerRows(database.db, partner.partnerId);
-    await database.close();
-  });
-  afterAll(() => target?.close());
-
-  it('keeps no part of that batch, and the next start is clean', { timeout: 180_000 }, async () => {
-    const body = JSON.stringify(document);
-    expect(body.length).toBeGreaterThan(5_000_000);
-    const server = await startServerProcess(target.env);
-    const headers = { authorization: `Bearer ${partner.token}` };
-    // A first read stamps the token's last use, so the only writes from now on are the import's.
-    expect((await fetch(`${server.url}/api/v1/kpis`, { headers })).status).toBe(200);
-    const since = Date.now();
-    await sleep(20);
-
-    let answered = false;
-    const importing = fetch(`${server.url}/api/v1/import`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body }).then(
-      (response) => {
-        answered = true;
-        return `answered ${response.status}`;
-      },
-      () => 'connection lost',
-    );
-    const deadline = Date.now() + 60_000;
-    while (!(await target.writing(since))) {
-      if (answered) throw new Error('The import finished before it could be interrupted: make the document larger.');
-      if (Date.now() > deadline) throw new Error(`The import never started writing:\n${server.output()}`);
-      await sleep(10);
-    }
-    await sleep(150);
-    expect(answered, 'the import was still being written when the server was killed').toBe(false);
-    expect(await server.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(await importing).toBe('connection lost');
-
-    const restarted = await startServerProcess(target.env);
-    expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
-    const list = await fetch(`${restarted.url}/api/v1/customers?pageSize=1000`, { headers });
-    expect(list.status).toBe(200);
-    expect(((await list.json()) as { items: { name: string }[] }).items.map((item) => item.name)).toEqual(['Before The Crash AB']);
-    expect(await restarted.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-
-    const database = await target.open();
-    try {
-      // customer_day and its build record are written by reads (the reads above), never by an import.
-      const { customer_day: readDay, customer_day_builds: readBuild, ...after } = await partnerRows(database.db, partner.partnerId);
-      const { customer_day: beforeDay, customer_day_builds: beforeBuild, ...stored } = before;
-      expect([beforeDay, beforeBuild]).toEqual([[], []]);
-      expect([readDay?.length, readBuild?.length]).toEqual([1, 1]);
-      expect(rowCounts(after)).toEqual(rowCounts(stored));
-      expect(after).toEqual(stored);
-      // Nothing of the killed transaction lingers (no lock, no half-written row): the same batch goes in whole.
-      const counts = await ingestBatch({ db: database.db }, { partnerId: partner.partnerId, batch: importDocument.parse(document), actor: operator, source: 'test' });
-      expect(counts.usage).toBe(document.usage?.length);
-    } finally {
+    beforeAll(async () => {
+      target = kind === 'embedded' ? await embeddedTarget() : await postgresTarget();
+      const database = await target.open();
+      partner = await seedPartner(database);
+      before = await partnerRows(database.db, partner.partnerId);
       await database.close();
-    }
-  });
-});
+    });
+    afterAll(() => target?.close());
+
+    it('keeps no part of that batch, and the next start is clean', { timeout: 180_000 }, async () => {
+      const body = JSON.stringify(document);
+      expect(body.length).toBeGreaterThan(5_000_000);
+      const server = await startServerProcess(target.env);
+      const headers = { authorization: `Bearer ${partner.token}` };
+      // A first read stamps the token's last use, so the only writes from now on are the import's.
+      expect((await fetch(`${server.url}/api/v1/kpis`, { headers })).status).toBe(200);
+      const since = Date.now();
+      await sleep(20);
+
+      let answered = false;
+      const importing = fetch(`${server.url}/api/v1/import`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body,
+      }).then(
+        (response) => {
+          answered = true;
+          return `answered ${response.status}`;
+        },
+        () => 'connection lost',
+      );
+      const deadline = Date.now() + 60_000;
+      while (!(await target.writing(since))) {
+        if (answered)
+          throw new Error('The import finished before it could be interrupted: make the document larger.');
+        if (Date.now() > deadline) throw new Error(`The import never started writing:\n${server.output()}`);
+        await sleep(10);
+      }
+      await sleep(150);
+      expect(answered, 'the import was still being written when the server was killed').toBe(false);
+      expect(await server.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(await importing).toBe('connection lost');
+
+      const restarted = await startServerProcess(target.env);
+      expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
+      const list = await fetch(`${restarted.url}/api/v1/customers?pageSize=1000`, { headers });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { items: { name: string }[] }).items.map((item) => item.name)).toEqual([
+        'Before The Crash AB',
+      ]);
+      expect(await restarted.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+
+      const database = await target.open();
+      try {
+        // customer_day and its build record are written by reads (the reads above), never by an import.
+        const {
+          customer_day: readDay,
+          customer_day_builds: readBuild,
+          ...after
+        } = await partnerRows(database.db, partner.partnerId);
+        const { customer_day: beforeDay, customer_day_builds: beforeBuild, ...stored } = before;
+        expect([beforeDay, beforeBuild]).toEqual([[], []]);
+        expect([readDay?.length, readBuild?.length]).toEqual([1, 1]);
+        expect(rowCounts(after)).toEqual(rowCounts(stored));
+        expect(after).toEqual(stored);
+        // Nothing of the killed transaction lingers (no lock, no half-written row): the same batch goes in whole.
+        const counts = await ingestBatch(
+          { db: database.db },
+          {
+            partnerId: partner.partnerId,
+            batch: importDocument.parse(document),
+            actor: operator,
+            source: 'test',
+          },
+        );
+        expect(counts.usage).toBe(document.usage?.length);
+      } finally {
+        await database.close();
+      }
+    });
+  },
+);
 
 describe('the embedded data directory after an abrupt stop', () => {
   let directory: string;
@@ -177,7 +233,9 @@ describe('the embedded data directory after an abrupt stop', () => {
   let stored: unknown;
   const headers = () => ({ authorization: `Bearer ${partner.token}` });
   const customers = async (url: string) => {
-    const answer = await fetch(`${url}/api/v1/customers?pageSize=1000&asOf=2026-03-15`, { headers: headers() });
+    const answer = await fetch(`${url}/api/v1/customers?pageSize=1000&asOf=2026-03-15`, {
+      headers: headers(),
+    });
     expect(answer.status).toBe(200);
     return answer.json();
   };
@@ -205,7 +263,10 @@ describe('the embedded data directory after an abrupt stop', () => {
     stored = await customers(server.url);
     expect(JSON.stringify(stored)).toContain('Written Last AB');
     await server.kill('SIGKILL');
-    expect(existsSync(join(env.DATA_DIR as string, 'partner-hub.lock')), 'the killed process could not remove its lock').toBe(true);
+    expect(
+      existsSync(join(env.DATA_DIR as string, 'partner-hub.lock')),
+      'the killed process could not remove its lock',
+    ).toBe(true);
 
     server = await startServerProcess(env);
     expect(await customers(server.url)).toEqual(stored);
@@ -229,8 +290,18 @@ describe('the embedded data directory after an abrupt stop', () => {
 
     const database = await openDatabase({ dataDir: env.DATA_DIR as string });
     try {
-      const names = await database.db.selectFrom('organizations').select('name').where('partner_id', '=', partner.partnerId).where('kind', '=', 'customer').orderBy('name').execute();
-      expect(names.map((row) => row.name)).toEqual(['After Recovery Oy', 'Before The Crash AB', 'Written Last AB']);
+      const names = await database.db
+        .selectFrom('organizations')
+        .select('name')
+        .where('partner_id', '=', partner.partnerId)
+        .where('kind', '=', 'customer')
+        .orderBy('name')
+        .execute();
+      expect(names.map((row) => row.name)).toEqual([
+        'After Recovery Oy',
+        'Before The Crash AB',
+        'Written Last AB',
+      ]);
     } finally {
       await database.close();
     }
@@ -238,7 +309,10 @@ describe('the embedded data directory after an abrupt stop', () => {
 });
 
 const postgresBin = postgresBinaries();
-if (!postgresBin) console.warn('Skipping "a PostgreSQL restart while the server runs": no initdb/pg_ctl under /usr/lib/postgresql (apt-get install postgresql).');
+if (!postgresBin)
+  console.warn(
+    'Skipping "a PostgreSQL restart while the server runs": no initdb/pg_ctl under /usr/lib/postgresql (apt-get install postgresql).',
+  );
 
 describe('a PostgreSQL restart while the server runs', () => {
   let cluster: PrivatePostgres | undefined;
@@ -262,74 +336,86 @@ describe('a PostgreSQL restart while the server runs', () => {
     await cluster?.close();
   });
 
-  it.skipIf(!postgresBin)('answers 503 while it is down, reports it on /healthz, and recovers by itself', { timeout: 180_000 }, async () => {
-    if (!cluster || !server) throw new Error('setup failed');
-    const url = server.url;
-    const read = () => fetch(`${url}/api/v1/customers`, { headers: { authorization: `Bearer ${partner.token}` } });
-    let n = 0;
-    const write = () =>
-      fetch(`${url}/api/v1/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${partner.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(combine(customerWith({ name: `During The Outage ${++n}` }))),
+  it.skipIf(!postgresBin)(
+    'answers 503 while it is down, reports it on /healthz, and recovers by itself',
+    { timeout: 180_000 },
+    async () => {
+      if (!cluster || !server) throw new Error('setup failed');
+      const url = server.url;
+      const read = () =>
+        fetch(`${url}/api/v1/customers`, { headers: { authorization: `Bearer ${partner.token}` } });
+      let n = 0;
+      const write = () =>
+        fetch(`${url}/api/v1/import`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${partner.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(combine(customerWith({ name: `During The Outage ${++n}` }))),
+        });
+      expect((await read()).status).toBe(200);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+      // Traffic keeps flowing through the restart, so connections are lost in the middle of requests and transactions.
+      const seen = new Map<number, number>();
+      let flowing = true;
+      const traffic = Array.from({ length: 4 }, async (_, i) => {
+        while (flowing) {
+          const answer = await (i % 2 ? write() : read()).catch(() => undefined);
+          const status = answer?.status ?? 0; // 0: no answer at all
+          seen.set(status, (seen.get(status) ?? 0) + 1);
+          if (!answer) return;
+          const body = (await answer.json()) as { error?: { code?: string } };
+          if (status === 503) expect(body.error?.code).toBe('database_unavailable');
+          if (status !== 200) await sleep(50);
+        }
       });
-    expect((await read()).status).toBe(200);
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-
-    // Traffic keeps flowing through the restart, so connections are lost in the middle of requests and transactions.
-    const seen = new Map<number, number>();
-    let flowing = true;
-    const traffic = Array.from({ length: 4 }, async (_, i) => {
-      while (flowing) {
-        const answer = await (i % 2 ? write() : read()).catch(() => undefined);
-        const status = answer?.status ?? 0; // 0: no answer at all
-        seen.set(status, (seen.get(status) ?? 0) + 1);
-        if (!answer) return;
-        const body = (await answer.json()) as { error?: { code?: string } };
-        if (status === 503) expect(body.error?.code).toBe('database_unavailable');
-        if (status !== 200) await sleep(50);
-      }
-    });
-    await sleep(500);
-    await cluster.stop();
-    await sleep(200);
-    expect(server.running(), `the server process ended:\n${server.output()}`).toBe(true);
-
-    const started = Date.now();
-    const down = await read();
-    expect(Date.now() - started, 'a request waits at most for the connection timeout').toBeLessThan(7000);
-    expect(down.status).toBe(503);
-    expect(down.headers.get('retry-after')).toBeTruthy();
-    expect(await down.json()).toEqual({ error: { code: 'database_unavailable', message: expect.any(String) } });
-    const health = await fetch(`${url}/healthz`);
-    expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: 'unavailable' });
-    const rejected = await write();
-    expect(rejected.status).toBe(503);
-    const rejectedName = `During The Outage ${n}`;
-    await sleep(1000);
-
-    await cluster.start();
-    const deadline = Date.now() + 30_000;
-    while ((await fetch(`${url}/healthz`)).status !== 200) {
-      if (Date.now() > deadline) throw new Error(`The service did not recover:\n${server.output()}`);
+      await sleep(500);
+      await cluster.stop();
       await sleep(200);
-    }
-    await sleep(1000);
-    flowing = false;
-    await Promise.all(traffic);
+      expect(server.running(), `the server process ended:\n${server.output()}`).toBe(true);
 
-    for (let i = 0; i < 5; i++) expect((await read()).status).toBe(200);
-    expect((await write()).status).toBe(200);
-    expect(server.running(), `the server process ended:\n${server.output()}`).toBe(true);
-    expect([...seen.keys()].filter((status) => status !== 200 && status !== 503), `answers seen: ${JSON.stringify([...seen])}`).toEqual([]);
-    expect(seen.get(503)).toBeGreaterThan(0);
-    console.log(`answers through the restart: ${JSON.stringify([...seen])}`);
+      const started = Date.now();
+      const down = await read();
+      expect(Date.now() - started, 'a request waits at most for the connection timeout').toBeLessThan(7000);
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBeTruthy();
+      expect(await down.json()).toEqual({
+        error: { code: 'database_unavailable', message: expect.any(String) },
+      });
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'unavailable' });
+      const rejected = await write();
+      expect(rejected.status).toBe(503);
+      const rejectedName = `During The Outage ${n}`;
+      await sleep(1000);
 
-    const all = await fetch(`${url}/api/v1/customers?pageSize=1000`, { headers: { authorization: `Bearer ${partner.token}` } });
-    const names = ((await all.json()) as { items: { name: string }[] }).items.map((item) => item.name);
-    expect(names).toContain('Before The Crash AB');
-    expect(names).not.toContain(rejectedName);
-    expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-  });
+      await cluster.start();
+      const deadline = Date.now() + 30_000;
+      while ((await fetch(`${url}/healthz`)).status !== 200) {
+        if (Date.now() > deadline) throw new Error(`The service did not recover:\n${server.output()}`);
+        await sleep(200);
+      }
+      await sleep(1000);
+      flowing = false;
+      await Promise.all(traffic);
+
+      for (let i = 0; i < 5; i++) expect((await read()).status).toBe(200);
+      expect((await write()).status).toBe(200);
+      expect(server.running(), `the server process ended:\n${server.output()}`).toBe(true);
+      expect(
+        [...seen.keys()].filter((status) => status !== 200 && status !== 503),
+        `answers seen: ${JSON.stringify([...seen])}`,
+      ).toEqual([]);
+      expect(seen.get(503)).toBeGreaterThan(0);
+      console.log(`answers through the restart: ${JSON.stringify([...seen])}`);
+
+      const all = await fetch(`${url}/api/v1/customers?pageSize=1000`, {
+        headers: { authorization: `Bearer ${partner.token}` },
+      });
+      const names = ((await all.json()) as { items: { name: string }[] }).items.map((item) => item.name);
+      expect(names).toContain('Before The Crash AB');
+      expect(names).not.toContain(rejectedName);
+      expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    },
+  );
 });

@@ -63,18 +63,41 @@ describe.each(databaseTargets)('tenant isolation for every route (%s database)',
     server = await startTestServer(target);
     partner = await server.partner('Partner A');
     other = await server.partner('Partner B');
-    const document = combine(customerWith({ name: secretName, subscriptions: [{ kind: 'trial', termMonths: 0 }] }));
+    const document = combine(
+      customerWith({ name: secretName, subscriptions: [{ kind: 'trial', termMonths: 0 }] }),
+    );
     document.orders.push({
-      number: 'CCW-SECRET', type: 'new', subscriptionId: 'Sub-secret-order', customerName: 'Zq Secret Prospect Oy',
-      contactEmail: 'secret@prospect.fi', requestedStartDate: '2026-04-01', termMonths: 12, autoRenew: true,
+      number: 'CCW-SECRET',
+      type: 'new',
+      subscriptionId: 'Sub-secret-order',
+      customerName: 'Zq Secret Prospect Oy',
+      contactEmail: 'secret@prospect.fi',
+      requestedStartDate: '2026-04-01',
+      termMonths: 12,
+      autoRenew: true,
       lines: [{ product: 'calling', sku: 'C', quantity: 3 }],
     });
-    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: document })).status).toBe(200);
-    const row = await server.database.db.selectFrom('organizations').select('id').where('partner_id', '=', partner.partnerId).where('kind', '=', 'customer').executeTakeFirstOrThrow();
+    expect(
+      (await server.request('POST', '/api/v1/import', { token: partner.token, body: document })).status,
+    ).toBe(200);
+    const row = await server.database.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('partner_id', '=', partner.partnerId)
+      .where('kind', '=', 'customer')
+      .executeTakeFirstOrThrow();
     customerId = row.id;
     subscriptionId = document.subscriptions[0]?.id as string;
     const assigned = await partner.addUser('partner_admin');
-    await server.database.db.insertInto('customer_assignments').values({ partner_id: partner.partnerId, user_id: assigned.userId, customer_id: customerId, source: 'assigned' }).execute();
+    await server.database.db
+      .insertInto('customer_assignments')
+      .values({
+        partner_id: partner.partnerId,
+        user_id: assigned.userId,
+        customer_id: customerId,
+        source: 'assigned',
+      })
+      .execute();
     users['partner admin, assigned'] = assigned;
     users['partner admin, not assigned'] = await partner.addUser('partner_admin');
     users['read-only admin'] = await partner.addUser('partner_readonly_admin');
@@ -98,7 +121,13 @@ describe.each(databaseTargets)('tenant isolation for every route (%s database)',
   /** A concrete path: customer parameters name partner A's customer, others its subscription or order. */
   function concretePath(url: string): string {
     return url
-      .replace(/:(id|customerId)\b/g, (_m, name: string) => (url.includes('/tokens/') || url.includes('/users/') ? '00000000-0000-4000-8000-000000000000' : name === 'id' && url.includes('/trials/') ? subscriptionId : customerId))
+      .replace(/:(id|customerId)\b/g, (_m, name: string) =>
+        url.includes('/tokens/') || url.includes('/users/')
+          ? '00000000-0000-4000-8000-000000000000'
+          : name === 'id' && url.includes('/trials/')
+            ? subscriptionId
+            : customerId,
+      )
       .replace(/:subscriptionId\b/g, subscriptionId)
       .replace(/:number\b/g, 'CCW-SECRET')
       .replace(/:section\b/g, 'overage')
@@ -123,23 +152,41 @@ describe.each(databaseTargets)('tenant isolation for every route (%s database)',
         const where = `${route.method} ${route.url} as ${kind} → ${answer.status}`;
         if (answer.status >= 500) failures.push(`${where}: a server error`);
         const mayPass = allowed[kind].includes(route.access);
-        if (!mayPass && ![401, 403].includes(answer.status)) failures.push(`${where}: expected 401 or 403 (${route.access})`);
+        if (!mayPass && ![401, 403].includes(answer.status))
+          failures.push(`${where}: expected 401 or 403 (${route.access})`);
         if (mayPass && [401, 403].includes(answer.status) && route.access !== 'public') {
-          failures.push(`${where}: expected to pass authorization (${route.access}): ${answer.text.slice(0, 200)}`);
+          failures.push(
+            `${where}: expected to pass authorization (${route.access}): ${answer.text.slice(0, 200)}`,
+          );
         }
-        if (kind === 'nobody' && route.access !== 'public' && answer.status !== 401) failures.push(`${where}: expected 401`);
+        if (kind === 'nobody' && route.access !== 'public' && answer.status !== 401)
+          failures.push(`${where}: expected 401`);
         // Nobody outside partner A's scope ever sees its customer's name or id.
-        const outsider = kind.startsWith('other partner') || kind === 'partner admin, not assigned' || kind === 'nobody' || kind === 'unknown token';
+        const outsider =
+          kind.startsWith('other partner') ||
+          kind === 'partner admin, not assigned' ||
+          kind === 'nobody' ||
+          kind === 'unknown token';
         // (A 404 may repeat the id the caller sent; it must not confirm anything about it.)
-        if (outsider && (answer.text.includes(secretName) || (answer.status < 400 && answer.text.includes(customerId)))) {
+        if (
+          outsider &&
+          (answer.text.includes(secretName) || (answer.status < 400 && answer.text.includes(customerId)))
+        ) {
           failures.push(`${where}: leaked partner A's customer`);
         }
-        if (kind === 'partner admin, not assigned' && path.includes(customerId) && answer.status < 300 && !route.url.includes('launch')) {
+        if (
+          kind === 'partner admin, not assigned' &&
+          path.includes(customerId) &&
+          answer.status < 300 &&
+          !route.url.includes('launch')
+        ) {
           failures.push(`${where}: a customer outside the scope must answer 404`);
         }
       }
     }
-    console.log(`Isolation matrix: ${routes.length} routes × ${callerKinds.length} callers = ${cells} cells, ${failures.length} failing.`);
+    console.log(
+      `Isolation matrix: ${routes.length} routes × ${callerKinds.length} callers = ${cells} cells, ${failures.length} failing.`,
+    );
     expect(failures).toEqual([]);
     expect(routes.length).toBeGreaterThan(10);
   });

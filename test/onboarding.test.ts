@@ -4,14 +4,25 @@ import { startTestServer, testPassword, type TestServer } from './support/server
 import { createInvitation } from '../server/onboarding/service';
 import { termsVersion } from '../server/partners/service';
 
-type Me = { user: { id: string; email: string; role: string; orgId: string }; partner: { id: string; name: string; termsAcceptedAt: string | null }; csrfToken: string };
+type Me = {
+  user: { id: string; email: string; role: string; orgId: string };
+  partner: { id: string; name: string; termsAcceptedAt: string | null };
+  csrfToken: string;
+};
 type ErrorAnswer = { error: { code: string; message: string; details?: { path: string }[] } };
 
 describe.each(databaseTargets)('partner onboarding (%s database)', (target) => {
   let server: TestServer;
 
-  const accept = (token: string, body: Record<string, unknown>) => server.request<Me & ErrorAnswer>('POST', `/api/v1/invitations/${token}/accept`, { body });
-  const complete = { name: 'Founder', password: testPassword, organizationName: 'New Reseller AB', country: 'SE', acceptTerms: true };
+  const accept = (token: string, body: Record<string, unknown>) =>
+    server.request<Me & ErrorAnswer>('POST', `/api/v1/invitations/${token}/accept`, { body });
+  const complete = {
+    name: 'Founder',
+    password: testPassword,
+    organizationName: 'New Reseller AB',
+    country: 'SE',
+    acceptTerms: true,
+  };
 
   beforeAll(async () => {
     server = await startTestServer(target);
@@ -20,7 +31,12 @@ describe.each(databaseTargets)('partner onboarding (%s database)', (target) => {
 
   it('shows what the invitation offers: the plan and the terms version', async () => {
     const { token } = await createInvitation(server.database.db, { email: 'Founder@Reseller.example' });
-    const answer = await server.request<{ email: string; kind: string; plan: { name: string; products: string[] }; termsVersion: string }>('GET', `/api/v1/invitations/${token}`);
+    const answer = await server.request<{
+      email: string;
+      kind: string;
+      plan: { name: string; products: string[] };
+      termsVersion: string;
+    }>('GET', `/api/v1/invitations/${token}`);
     expect(answer.status, answer.text).toBe(200);
     expect(answer.body).toMatchObject({ email: 'founder@reseller.example', kind: 'partner', termsVersion });
     expect(answer.body.plan.products).toContain('meetings');
@@ -43,7 +59,13 @@ describe.each(databaseTargets)('partner onboarding (%s database)', (target) => {
     }
     expect((await accept(token, { ...complete, country: 'sweden' })).status).toBe(400);
     // Nothing was created, and the invitation still works.
-    expect(await server.database.db.selectFrom('users').select('id').where('email', '=', 'careful@reseller.example').executeTakeFirst()).toBeUndefined();
+    expect(
+      await server.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'careful@reseller.example')
+        .executeTakeFirst(),
+    ).toBeUndefined();
     expect((await server.request('GET', `/api/v1/invitations/${token}`)).status).toBe(200);
   });
 
@@ -61,12 +83,27 @@ describe.each(databaseTargets)('partner onboarding (%s database)', (target) => {
     const me = await server.request<Me>('GET', '/api/v1/me', { session });
     expect(me.status).toBe(200);
     expect(me.body.user.id).toBe(answer.body.user.id);
-    const organization = await server.database.db.selectFrom('organizations').selectAll().where('id', '=', answer.body.partner.id).executeTakeFirstOrThrow();
-    expect(organization).toMatchObject({ kind: 'partner', country: 'SE', terms_version: termsVersion, terms_accepted_by: answer.body.user.id });
+    const organization = await server.database.db
+      .selectFrom('organizations')
+      .selectAll()
+      .where('id', '=', answer.body.partner.id)
+      .executeTakeFirstOrThrow();
+    expect(organization).toMatchObject({
+      kind: 'partner',
+      country: 'SE',
+      terms_version: termsVersion,
+      terms_accepted_by: answer.body.user.id,
+    });
 
     // They administer their own organization from here on.
-    expect((await server.request('GET', '/api/v1/customers', { session })).body).toEqual({ items: [], total: 0 });
-    expect((await server.request('POST', '/api/v1/tokens', { session, body: { name: 'crm', scopes: ['ingest'] } })).status).toBe(201);
+    expect((await server.request('GET', '/api/v1/customers', { session })).body).toEqual({
+      items: [],
+      total: 0,
+    });
+    expect(
+      (await server.request('POST', '/api/v1/tokens', { session, body: { name: 'crm', scopes: ['ingest'] } }))
+        .status,
+    ).toBe(201);
     await server.signIn('starter@reseller.example', testPassword);
 
     expect((await accept(token, complete)).status).toBe(409);
@@ -75,7 +112,11 @@ describe.each(databaseTargets)('partner onboarding (%s database)', (target) => {
 
   it('refuses an expired invitation', async () => {
     const { token } = await createInvitation(server.database.db, { email: 'late@reseller.example' });
-    await server.database.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('email', '=', 'late@reseller.example').execute();
+    await server.database.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('email', '=', 'late@reseller.example')
+      .execute();
     const answer = await accept(token, complete);
     expect(answer.status).toBe(409);
     expect(answer.body.error.message).toMatch(/expired/);

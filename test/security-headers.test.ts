@@ -4,26 +4,53 @@ import type { ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../server/auth/credentials';
 import { buildWebIfStale, webDistDir } from '../server/webapp/plugin';
-import { customerListReady, describeBrowser, signInWithForm, startBrowserHarness, type BrowserHarness } from './browser/support';
+import {
+  customerListReady,
+  describeBrowser,
+  signInWithForm,
+  startBrowserHarness,
+  type BrowserHarness,
+} from './browser/support';
 import { databaseTargets } from './support/databases';
 import { startTestServer, type Session, type TestPartner, type TestServer } from './support/server';
 
-type SignInAnswer = { status: number; cookie: string; setCookie: string; retryAfter: string | null; body: { error?: { code: string; message: string } } };
+type SignInAnswer = {
+  status: number;
+  cookie: string;
+  setCookie: string;
+  retryAfter: string | null;
+  body: { error?: { code: string; message: string } };
+};
 
 /** A sign-in as a browser sends it, with whatever cookie and headers it carries. */
-async function signIn(server: TestServer, email: string, password: string, headers: Record<string, string> = {}): Promise<SignInAnswer> {
+async function signIn(
+  server: TestServer,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<SignInAnswer> {
   const response = await fetch(`${server.url}/api/v1/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ email, password }),
   });
   const setCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('ph_session=')) ?? '';
-  return { status: response.status, cookie: setCookie.split(';')[0] ?? '', setCookie, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as SignInAnswer['body'] };
+  return {
+    status: response.status,
+    cookie: setCookie.split(';')[0] ?? '',
+    setCookie,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as SignInAnswer['body'],
+  };
 }
 
 const secretOf = (cookie: string) => cookie.slice('ph_session='.length);
 const sessionRow = (server: TestServer, cookie: string) =>
-  server.database.db.selectFrom('sessions').selectAll().where('id_hash', '=', sha256(secretOf(cookie))).executeTakeFirst();
+  server.database.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id_hash', '=', sha256(secretOf(cookie)))
+    .executeTakeFirst();
 
 /** Parses a Content-Security-Policy header into its directives. */
 function directives(policy: string | null): Map<string, string[]> {
@@ -63,8 +90,12 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
       expect(second.status).toBe(200);
       expect(second.cookie).not.toBe(first.cookie);
       expect(await sessionRow(server, first.cookie)).toBeUndefined();
-      expect((await server.request('GET', '/api/v1/me', { headers: { cookie: first.cookie } })).status).toBe(401);
-      expect((await server.request('GET', '/api/v1/me', { headers: { cookie: second.cookie } })).status).toBe(200);
+      expect((await server.request('GET', '/api/v1/me', { headers: { cookie: first.cookie } })).status).toBe(
+        401,
+      );
+      expect((await server.request('GET', '/api/v1/me', { headers: { cookie: second.cookie } })).status).toBe(
+        200,
+      );
     });
 
     it('never adopts a session id planted before sign-in', async () => {
@@ -83,20 +114,37 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
       const lifetime = Date.parse(row?.expires_at ?? '') - before;
       expect(Math.abs(lifetime - server.config.SESSION_MAX_HOURS * 3_600_000)).toBeLessThan(60_000);
       expect((await server.request('GET', '/api/v1/me', { headers: { cookie } })).status).toBe(200);
-      await server.database.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString(), last_seen_at: new Date().toISOString() }).where('id_hash', '=', sha256(secretOf(cookie))).execute();
+      await server.database.db
+        .updateTable('sessions')
+        .set({
+          expires_at: new Date(Date.now() - 1000).toISOString(),
+          last_seen_at: new Date().toISOString(),
+        })
+        .where('id_hash', '=', sha256(secretOf(cookie)))
+        .execute();
       expect((await server.request('GET', '/api/v1/me', { headers: { cookie } })).status).toBe(401);
       expect(await sessionRow(server, cookie)).toBeUndefined();
     });
 
     it('keeps a session that is used within SESSION_IDLE_MINUTES, and starts its idle time again', async () => {
       const { cookie } = await signIn(server, partner.adminEmail, partner.password);
-      const almostIdle = new Date(Date.now() - (server.config.SESSION_IDLE_MINUTES - 5) * 60_000).toISOString();
-      await server.database.db.updateTable('sessions').set({ last_seen_at: almostIdle }).where('id_hash', '=', sha256(secretOf(cookie))).execute();
+      const almostIdle = new Date(
+        Date.now() - (server.config.SESSION_IDLE_MINUTES - 5) * 60_000,
+      ).toISOString();
+      await server.database.db
+        .updateTable('sessions')
+        .set({ last_seen_at: almostIdle })
+        .where('id_hash', '=', sha256(secretOf(cookie)))
+        .execute();
       expect((await server.request('GET', '/api/v1/me', { headers: { cookie } })).status).toBe(200);
       const row = await sessionRow(server, cookie);
       expect(Date.now() - Date.parse(row?.last_seen_at ?? '')).toBeLessThan(60_000);
       const idle = new Date(Date.now() - (server.config.SESSION_IDLE_MINUTES + 1) * 60_000).toISOString();
-      await server.database.db.updateTable('sessions').set({ last_seen_at: idle }).where('id_hash', '=', sha256(secretOf(cookie))).execute();
+      await server.database.db
+        .updateTable('sessions')
+        .set({ last_seen_at: idle })
+        .where('id_hash', '=', sha256(secretOf(cookie)))
+        .execute();
       expect((await server.request('GET', '/api/v1/me', { headers: { cookie } })).status).toBe(401);
     });
 
@@ -105,11 +153,17 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
       const laptop = await server.signIn(person.email, person.password);
       const phone = await server.signIn(person.email, person.password);
       const colleague = await server.signIn(partner.adminEmail, partner.password);
-      const answer = await fetch(`${server.url}/api/v1/auth/sign-out-everywhere`, { method: 'POST', headers: { cookie: laptop.cookie, 'x-csrf-token': laptop.csrfToken } });
+      const answer = await fetch(`${server.url}/api/v1/auth/sign-out-everywhere`, {
+        method: 'POST',
+        headers: { cookie: laptop.cookie, 'x-csrf-token': laptop.csrfToken },
+      });
       expect(answer.status).toBe(204);
       // The browser is told to forget the cookie.
-      expect(answer.headers.getSetCookie().find((cookie) => cookie.startsWith('ph_session='))).toMatch(/Expires=Thu, 01 Jan 1970|Max-Age=0/);
-      for (const session of [laptop, phone]) expect((await server.request('GET', '/api/v1/me', { session })).status).toBe(401);
+      expect(answer.headers.getSetCookie().find((cookie) => cookie.startsWith('ph_session='))).toMatch(
+        /Expires=Thu, 01 Jan 1970|Max-Age=0/,
+      );
+      for (const session of [laptop, phone])
+        expect((await server.request('GET', '/api/v1/me', { session })).status).toBe(401);
       expect((await server.request('GET', '/api/v1/me', { session: colleague })).status).toBe(200);
       expect((await server.request('GET', '/api/v1/kpis', { token: partner.token })).status).toBe(200);
     });
@@ -118,7 +172,14 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
       const person = await partner.addUser('partner_admin');
       const theirs = await server.signIn(person.email, person.password);
       const admin = await server.signIn(partner.adminEmail, partner.password);
-      expect((await server.request('PATCH', `/api/v1/users/${person.userId}`, { session: admin, body: { active: false } })).status).toBe(200);
+      expect(
+        (
+          await server.request('PATCH', `/api/v1/users/${person.userId}`, {
+            session: admin,
+            body: { active: false },
+          })
+        ).status,
+      ).toBe(200);
       expect((await server.request('GET', '/api/v1/me', { session: theirs })).status).toBe(401);
       expect((await signIn(server, person.email, person.password)).status).toBe(401);
     });
@@ -127,7 +188,10 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
       const mine = await server.signIn(partner.adminEmail, partner.password);
       const theirs = await server.signIn(partner.adminEmail, partner.password);
       const forged: Session = { cookie: mine.cookie, csrfToken: theirs.csrfToken };
-      const answer = await server.request<{ error: { code: string } }>('POST', '/api/v1/tokens', { session: forged, body: { name: 'x', scopes: ['read'] } });
+      const answer = await server.request<{ error: { code: string } }>('POST', '/api/v1/tokens', {
+        session: forged,
+        body: { name: 'x', scopes: ['read'] },
+      });
       expect(answer.status).toBe(403);
       expect(answer.body.error.code).toBe('csrf_failed');
     });
@@ -137,20 +201,34 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
     it('is HttpOnly, SameSite=Lax, for the whole site, and lives as long as the session at most', async () => {
       const { setCookie } = await signIn(server, partner.adminEmail, partner.password);
       const attributes = setCookie.split(';').map((part) => part.trim());
-      expect(attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax', 'Path=/', `Max-Age=${server.config.SESSION_MAX_HOURS * 3600}`]));
+      expect(attributes).toEqual(
+        expect.arrayContaining([
+          'HttpOnly',
+          'SameSite=Lax',
+          'Path=/',
+          `Max-Age=${server.config.SESSION_MAX_HOURS * 3600}`,
+        ]),
+      );
       expect(attributes).not.toContain('Secure');
     });
 
     it('is Secure behind a TLS-terminating proxy (TRUST_PROXY=1), which also sends HSTS', async () => {
-      const tls = await signIn(proxied, proxiedPartner.adminEmail, proxiedPartner.password, { 'x-forwarded-proto': 'https', 'x-forwarded-for': nextAddress() });
+      const tls = await signIn(proxied, proxiedPartner.adminEmail, proxiedPartner.password, {
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': nextAddress(),
+      });
       expect(tls.status).toBe(200);
-      expect(tls.setCookie.split(';').map((part) => part.trim())).toEqual(expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Lax']));
+      expect(tls.setCookie.split(';').map((part) => part.trim())).toEqual(
+        expect.arrayContaining(['Secure', 'HttpOnly', 'SameSite=Lax']),
+      );
       const health = await fetch(`${proxied.url}/healthz`, { headers: { 'x-forwarded-proto': 'https' } });
       expect(health.headers.get('strict-transport-security')).toMatch(/max-age=\d{8,}; includeSubDomains/);
     });
 
     it('is not marked Secure because a client claims https without a trusted proxy, and no HSTS is sent', async () => {
-      const claimed = await signIn(server, partner.adminEmail, partner.password, { 'x-forwarded-proto': 'https' });
+      const claimed = await signIn(server, partner.adminEmail, partner.password, {
+        'x-forwarded-proto': 'https',
+      });
       expect(claimed.setCookie).not.toMatch(/;\s*Secure/);
       const health = await fetch(`${server.url}/healthz`, { headers: { 'x-forwarded-proto': 'https' } });
       expect(health.headers.get('strict-transport-security')).toBeNull();
@@ -160,9 +238,21 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
   describe('security headers', () => {
     it('come with every answer: API answers, errors, the docs and the web app', async () => {
       const answers = await Promise.all(
-        ['/healthz', '/api/v1/me', '/api/v1/no-such-route', '/api/v1/openapi.json', '/api/docs/', '/', '/customers'].map(async (path) => ({ path, response: await fetch(server.url + path) })),
+        [
+          '/healthz',
+          '/api/v1/me',
+          '/api/v1/no-such-route',
+          '/api/v1/openapi.json',
+          '/api/docs/',
+          '/',
+          '/customers',
+        ].map(async (path) => ({ path, response: await fetch(server.url + path) })),
       );
-      const bodyTooLarge = await fetch(`${server.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) });
+      const bodyTooLarge = await fetch(`${server.url}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(1024 * 1024 + 1),
+      });
       for (const { path, response } of [...answers, { path: 'a body too large', response: bodyTooLarge }]) {
         const header = (name: string) => response.headers.get(name);
         expect(header('x-content-type-options'), path).toBe('nosniff');
@@ -202,7 +292,10 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
         expect(attributes).toMatch(/\ssrc="\/[^/]/);
       }
       expect(page).not.toMatch(/\son[a-z]+\s*=/i);
-      for (const [, href] of page.matchAll(/<link\b[^>]*rel="(?:stylesheet|modulepreload)"[^>]*href="([^"]+)"/gi)) expect(href).toMatch(/^\/[^/]/);
+      for (const [, href] of page.matchAll(
+        /<link\b[^>]*rel="(?:stylesheet|modulepreload)"[^>]*href="([^"]+)"/gi,
+      ))
+        expect(href).toMatch(/^\/[^/]/);
     });
   });
 
@@ -210,9 +303,16 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
     it('follow the password rules when a full administrator adds a user, with a message that says what is wrong', async () => {
       const admin = await server.signIn(partner.adminEmail, partner.password);
       const attempt = (password: string) =>
-        server.request<{ error: { code: string; message: string; details: { path: string; message: string }[] } }>('POST', '/api/v1/users', {
+        server.request<{
+          error: { code: string; message: string; details: { path: string; message: string }[] };
+        }>('POST', '/api/v1/users', {
           session: admin,
-          body: { email: `new-${Math.random()}@rules.example`, name: 'New Person', role: 'partner_admin', password },
+          body: {
+            email: `new-${Math.random()}@rules.example`,
+            name: 'New Person',
+            role: 'partner_admin',
+            password,
+          },
         });
       for (const [password, message] of [
         ['short', 'A password needs at least 10 characters.'],
@@ -222,7 +322,11 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
       ] as const) {
         const answer = await attempt(password);
         expect(answer.status, password).toBe(422);
-        expect(answer.body.error, password).toEqual({ code: 'invalid_request', message, details: [{ path: 'password', message }] });
+        expect(answer.body.error, password).toEqual({
+          code: 'invalid_request',
+          message,
+          details: [{ path: 'password', message }],
+        });
       }
       expect((await attempt('a passphrase of several words')).status).toBe(201);
       expect((await attempt('🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑')).status).toBe(201);
@@ -230,12 +334,15 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
   });
 
   describe('sign-in throttling', () => {
-    const wrong = (email: string, address: string, via: string = address) => signIn(proxied, email, 'wrong password!', { 'x-forwarded-for': via });
+    const wrong = (email: string, address: string, via: string = address) =>
+      signIn(proxied, email, 'wrong password!', { 'x-forwarded-for': via });
 
     it('holds an account after 5 wrong passwords, from whichever addresses they came, with 429 and Retry-After', async () => {
       const victim = await proxiedPartner.addUser('partner_readonly_admin');
       for (let i = 0; i < 5; i++) expect((await wrong(victim.email, nextAddress())).status).toBe(401);
-      const held = await signIn(proxied, victim.email.toUpperCase(), victim.password, { 'x-forwarded-for': nextAddress() });
+      const held = await signIn(proxied, victim.email.toUpperCase(), victim.password, {
+        'x-forwarded-for': nextAddress(),
+      });
       expect(held.status).toBe(429);
       expect(held.body.error?.code).toBe('too_many_requests');
       expect(held.body.error?.message).toMatch(/Try again in \d+ seconds/);
@@ -245,19 +352,35 @@ describe.each(databaseTargets)('sessions, cookies and security headers (%s datab
 
     it('holds an address after 30 wrong passwords in 15 minutes across different accounts, and only that address', async () => {
       const address = nextAddress();
-      for (let i = 0; i < 30; i++) expect((await wrong(`guess-${i}@nowhere.example`, address)).status).toBe(401);
+      for (let i = 0; i < 30; i++)
+        expect((await wrong(`guess-${i}@nowhere.example`, address)).status).toBe(401);
       const held = await wrong('guess-31@nowhere.example', address);
       expect(held.status).toBe(429);
       expect(Number(held.retryAfter)).toBeGreaterThan(0);
       // Even a right password waits, from that address; a person elsewhere signs in as usual.
-      expect((await signIn(proxied, proxiedPartner.adminEmail, proxiedPartner.password, { 'x-forwarded-for': address })).status).toBe(429);
-      expect((await signIn(proxied, proxiedPartner.adminEmail, proxiedPartner.password, { 'x-forwarded-for': nextAddress() })).status).toBe(200);
+      expect(
+        (
+          await signIn(proxied, proxiedPartner.adminEmail, proxiedPartner.password, {
+            'x-forwarded-for': address,
+          })
+        ).status,
+      ).toBe(429);
+      expect(
+        (
+          await signIn(proxied, proxiedPartner.adminEmail, proxiedPartner.password, {
+            'x-forwarded-for': nextAddress(),
+          })
+        ).status,
+      ).toBe(200);
     });
 
     it('counts the address the proxy saw, not one the client wrote into X-Forwarded-For itself', async () => {
       const address = nextAddress();
       // The client sends a made-up X-Forwarded-For each time; the proxy appends the address it really saw.
-      for (let i = 0; i < 30; i++) expect((await wrong(`spoof-${i}@nowhere.example`, address, `198.18.${i}.1, ${address}`)).status).toBe(401);
+      for (let i = 0; i < 30; i++)
+        expect((await wrong(`spoof-${i}@nowhere.example`, address, `198.18.${i}.1, ${address}`)).status).toBe(
+          401,
+        );
       expect((await wrong('spoof-31@nowhere.example', address, `198.18.99.1, ${address}`)).status).toBe(429);
     });
   });

@@ -3,7 +3,13 @@ import { databaseTargets } from './support/databases';
 import { startTestServer, type TestPartner, type TestServer } from './support/server';
 import { asOf, combine, customerWith, daysFromAsOf } from './support/documents';
 
-type Item = { id: string | null; externalId: string | null; statuses: string[]; nextEndDate: string | null; products: string[] };
+type Item = {
+  id: string | null;
+  externalId: string | null;
+  statuses: string[];
+  nextEndDate: string | null;
+  products: string[];
+};
 
 describe.each(databaseTargets)('customer statuses at their boundaries (%s database)', (target) => {
   let server: TestServer;
@@ -12,12 +18,26 @@ describe.each(databaseTargets)('customer statuses at their boundaries (%s databa
 
   // One portfolio, each customer built to sit on one side of one boundary of SPEC §4.1.
   const cases = {
-    trialEnds29: customerWith({ subscriptions: [{ kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-10), endDate: daysFromAsOf(29) }] }),
-    trialEnds30: customerWith({ subscriptions: [{ kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-10), endDate: daysFromAsOf(30) }] }),
-    trialEnds31: customerWith({ subscriptions: [{ kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-10), endDate: daysFromAsOf(31) }] }),
+    trialEnds29: customerWith({
+      subscriptions: [
+        { kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-10), endDate: daysFromAsOf(29) },
+      ],
+    }),
+    trialEnds30: customerWith({
+      subscriptions: [
+        { kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-10), endDate: daysFromAsOf(30) },
+      ],
+    }),
+    trialEnds31: customerWith({
+      subscriptions: [
+        { kind: 'trial', termMonths: 0, startDate: daysFromAsOf(-10), endDate: daysFromAsOf(31) },
+      ],
+    }),
     endsToday: customerWith({ subscriptions: [{ endDate: asOf }] }),
     endedYesterday: customerWith({ subscriptions: [{ endDate: daysFromAsOf(-1) }] }),
-    autoRenewing: customerWith({ subscriptions: [{ autoRenew: true, termMonths: 1, startDate: '2025-12-01', endDate: '2026-01-31' }] }),
+    autoRenewing: customerWith({
+      subscriptions: [{ autoRenew: true, termMonths: 1, startDate: '2025-12-01', endDate: '2026-01-31' }],
+    }),
     signedIn29DaysAgo: customerWith({ signIns: [`${daysFromAsOf(-29)}T00:00:00Z`] }),
     signedIn30DaysAgo: customerWith({ signIns: [`${daysFromAsOf(-30)}T23:59:59Z`] }),
     signedInOnlyAfterAsOf: customerWith({ signIns: [`${daysFromAsOf(1)}T08:00:00Z`] }),
@@ -25,25 +45,50 @@ describe.each(databaseTargets)('customer statuses at their boundaries (%s databa
     created29DaysAgo: customerWith({ signIns: [], createdAt: daysFromAsOf(-29) }),
     invoice30DaysOverdue: customerWith({ invoices: [{ dueDate: daysFromAsOf(-30), paidAt: null }] }),
     invoice31DaysOverdue: customerWith({ invoices: [{ dueDate: daysFromAsOf(-31), paidAt: null }] }),
-    invoicePaidAfterAsOf: customerWith({ invoices: [{ dueDate: daysFromAsOf(-60), paidAt: `${daysFromAsOf(1)}T10:00:00Z` }] }),
-    invoicePaidOnAsOf: customerWith({ invoices: [{ dueDate: daysFromAsOf(-60), paidAt: `${asOf}T23:00:00Z` }] }),
+    invoicePaidAfterAsOf: customerWith({
+      invoices: [{ dueDate: daysFromAsOf(-60), paidAt: `${daysFromAsOf(1)}T10:00:00Z` }],
+    }),
+    invoicePaidOnAsOf: customerWith({
+      invoices: [{ dueDate: daysFromAsOf(-60), paidAt: `${asOf}T23:00:00Z` }],
+    }),
     statusSuspended: customerWith({ subscriptions: [{ status: 'suspended' }] }),
     assignedAbovePurchased: customerWith({ usage: [{ date: daysFromAsOf(-3), assigned: 51 }] }),
-    assignedEqualsPurchased: customerWith({ usage: [{ date: daysFromAsOf(-3), assigned: 50 }, { date: daysFromAsOf(1), assigned: 70 }] }),
-    usageOnlyForProductWithoutLine: customerWith({ usage: [{ product: 'calling', date: daysFromAsOf(-3), assigned: 1 }] }),
+    assignedEqualsPurchased: customerWith({
+      usage: [
+        { date: daysFromAsOf(-3), assigned: 50 },
+        { date: daysFromAsOf(1), assigned: 70 },
+      ],
+    }),
+    usageOnlyForProductWithoutLine: customerWith({
+      usage: [{ product: 'calling', date: daysFromAsOf(-3), assigned: 1 }],
+    }),
     pendingSetup: customerWith({ subscriptions: [{ status: 'pending_setup' }] }),
     allCancelled: customerWith({ subscriptions: [{ status: 'cancelled' }, { endDate: daysFromAsOf(-5) }] }),
-    endedButOnePending: customerWith({ subscriptions: [{ endDate: daysFromAsOf(-5) }, { status: 'pending_setup', startDate: daysFromAsOf(10), endDate: daysFromAsOf(400) }] }),
-    startsTomorrow: customerWith({ subscriptions: [{ startDate: daysFromAsOf(1), endDate: daysFromAsOf(365) }] }),
+    endedButOnePending: customerWith({
+      subscriptions: [
+        { endDate: daysFromAsOf(-5) },
+        { status: 'pending_setup', startDate: daysFromAsOf(10), endDate: daysFromAsOf(400) },
+      ],
+    }),
+    startsTomorrow: customerWith({
+      subscriptions: [{ startDate: daysFromAsOf(1), endDate: daysFromAsOf(365) }],
+    }),
     noSubscriptions: customerWith({ subscriptions: [] }),
   };
 
   beforeAll(async () => {
     server = await startTestServer(target);
     partner = await server.partner();
-    const imported = await server.request('POST', '/api/v1/import', { token: partner.token, body: combine(...Object.values(cases)) });
+    const imported = await server.request('POST', '/api/v1/import', {
+      token: partner.token,
+      body: combine(...Object.values(cases)),
+    });
     expect(imported.status, imported.text).toBe(200);
-    const list = await server.request<{ items: Item[] }>('GET', `/api/v1/customers?asOf=${asOf}&pageSize=1000`, { token: partner.token });
+    const list = await server.request<{ items: Item[] }>(
+      'GET',
+      `/api/v1/customers?asOf=${asOf}&pageSize=1000`,
+      { token: partner.token },
+    );
     expect(list.status, list.text).toBe(200);
     for (const item of list.body.items) if (item.externalId) statusesOf.set(item.externalId, item);
   });

@@ -15,35 +15,79 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
   let server: TestServer;
   const db = () => server.database.db;
   const portfolio = combine(
-    customerWith({ name: 'Logg AB', subscriptions: [{ id: 'Sub-L1' }, { id: 'Sub-L2', lines: [{ product: 'calling', sku: 'C', quantity: 40 }] }] }),
-    customerWith({ name: 'Vikt Oy', subscriptions: [{ id: 'Sub-L3', autoRenew: true, endDate: daysFromAsOf(20) }] }),
+    customerWith({
+      name: 'Logg AB',
+      subscriptions: [
+        { id: 'Sub-L1' },
+        { id: 'Sub-L2', lines: [{ product: 'calling', sku: 'C', quantity: 40 }] },
+      ],
+    }),
+    customerWith({
+      name: 'Vikt Oy',
+      subscriptions: [{ id: 'Sub-L3', autoRenew: true, endDate: daysFromAsOf(20) }],
+    }),
   );
   const row = (subscriptionId: string, product: string, days: number, assigned: number): UsageInput => ({
-    subscriptionId, product, date: daysFromAsOf(days), assigned, used: Math.floor(assigned / 2), used90d: assigned,
+    subscriptionId,
+    product,
+    date: daysFromAsOf(days),
+    assigned,
+    used: Math.floor(assigned / 2),
+    used90d: assigned,
   });
   const batches: UsageInput[][] = [
-    [row('Sub-L1', 'meetings', -40, 10), row('Sub-L2', 'calling', -40, 20), row('Sub-L3', 'meetings', -35, 5), row('Sub-L1', 'meetings', -30, 12)],
+    [
+      row('Sub-L1', 'meetings', -40, 10),
+      row('Sub-L2', 'calling', -40, 20),
+      row('Sub-L3', 'meetings', -35, 5),
+      row('Sub-L1', 'meetings', -30, 12),
+    ],
     // The same day again (the later batch wins), days before and after the first batch's, a second month.
-    [row('Sub-L1', 'meetings', -30, 14), row('Sub-L1', 'meetings', -45, 8), row('Sub-L3', 'meetings', -2, 9), row('Sub-L2', 'calling', -1, 25)],
+    [
+      row('Sub-L1', 'meetings', -30, 14),
+      row('Sub-L1', 'meetings', -45, 8),
+      row('Sub-L3', 'meetings', -2, 9),
+      row('Sub-L2', 'calling', -1, 25),
+    ],
     [row('Sub-L2', 'calling', -40, 21), row('Sub-L3', 'meetings', 1, 11)],
   ];
 
   /** What the projections and month rows hold for a partner, without its generated ids. */
   const stored = async (partnerId: string) => ({
-    months: (await sql`select subscription_id, product, month, dates, assigned, used, used90d from license_usage_months
-                       where partner_id = ${partnerId} order by 1, 2, 3`.execute(db())).rows,
-    latest: (await sql`select subscription_id, product, usage_date, assigned, used, used90d from subscription_licenses
-                       where partner_id = ${partnerId} order by 1, 2`.execute(db())).rows,
-    trend: (await sql`select product, date, purchased, assigned, used from license_trend_changes
-                      where partner_id = ${partnerId} and (purchased, assigned, used) <> (0, 0, 0) order by 1, 2`.execute(db())).rows,
-    customers: (await sql<Record<string, unknown>>`select o.name, p.* from customer_portfolio p join organizations o on o.id = p.customer_id
-                          where p.partner_id = ${partnerId} order by 1`.execute(db())).rows.map((r) => ({ ...r, customer_id: undefined, partner_id: undefined })),
+    months: (
+      await sql`select subscription_id, product, month, dates, assigned, used, used90d from license_usage_months
+                       where partner_id = ${partnerId} order by 1, 2, 3`.execute(db())
+    ).rows,
+    latest: (
+      await sql`select subscription_id, product, usage_date, assigned, used, used90d from subscription_licenses
+                       where partner_id = ${partnerId} order by 1, 2`.execute(db())
+    ).rows,
+    trend: (
+      await sql`select product, date, purchased, assigned, used from license_trend_changes
+                      where partner_id = ${partnerId} and (purchased, assigned, used) <> (0, 0, 0) order by 1, 2`.execute(
+        db(),
+      )
+    ).rows,
+    customers: (
+      await sql<
+        Record<string, unknown>
+      >`select o.name, p.* from customer_portfolio p join organizations o on o.id = p.customer_id
+                          where p.partner_id = ${partnerId} order by 1`.execute(db())
+    ).rows.map((r) => ({ ...r, customer_id: undefined, partner_id: undefined })),
   });
   const logged = async (partnerId: string) =>
-    Number((await sql<{ n: string }>`select count(*) as n from usage_batches where partner_id = ${partnerId}`.execute(db())).rows[0]?.n);
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from usage_batches where partner_id = ${partnerId}`.execute(db())
+      ).rows[0]?.n,
+    );
   const newPartner = async (name: string, document: object = portfolio) => {
     const partner = await server.partner(name);
-    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: document })).status).toBe(200);
+    expect(
+      (await server.request('POST', '/api/v1/import', { token: partner.token, body: document })).status,
+    ).toBe(200);
     return partner;
   };
 
@@ -88,7 +132,9 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
       [row(ids[2] as string, 'meetings', -8, 5), row(ids[0] as string, 'meetings', -8, 6)],
     ];
     const { expected, together } = await storedAndLogged('Quoted', quoted, usage);
-    expect((expected.latest as { subscription_id: string }[]).map((r) => r.subscription_id)).toEqual(expect.arrayContaining(ids));
+    expect((expected.latest as { subscription_id: string }[]).map((r) => r.subscription_id)).toEqual(
+      expect.arrayContaining(ids),
+    );
     expect(await foldUsage(db(), together.partnerId)).toBe(4);
     expect(await stored(together.partnerId)).toEqual(expected);
   });
@@ -96,39 +142,63 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
   it('answers every read after a usage batch with that batch in it, folded or not', async () => {
     const partner = await newPartner('Reader');
     const assigned = async () =>
-      (await server.request<List>('GET', `/api/v1/customers?asOf=${asOf}`, { token: partner.token })).body.items.reduce((sum, item) => sum + item.licenses.assigned, 0);
+      (
+        await server.request<List>('GET', `/api/v1/customers?asOf=${asOf}`, { token: partner.token })
+      ).body.items.reduce((sum, item) => sum + item.licenses.assigned, 0);
     expect(await assigned()).toBe(0);
     const usage = [row('Sub-L1', 'meetings', -1, 30), row('Sub-L2', 'calling', -1, 7)];
-    expect((await server.request('POST', '/api/v1/usage', { token: partner.token, body: { usage } })).status).toBe(200);
+    expect(
+      (await server.request('POST', '/api/v1/usage', { token: partner.token, body: { usage } })).status,
+    ).toBe(200);
     expect(await assigned()).toBe(37);
     expect(await logged(partner.partnerId)).toBe(0);
   });
 
-  it('folds a partner\'s log once its ingest pauses, and settles it on demand before that', async () => {
+  it("folds a partner's log once its ingest pauses, and settles it on demand before that", async () => {
     const partner = await newPartner('Quiet');
-    const log = createUsageLog({ db: db(), pauseMs: 50, onError: (error) => { throw error; } });
-    const append = (batch: UsageInput[]) => log.appending(partner.partnerId, () => appendUsage(db(), partner.partnerId, batch));
+    const log = createUsageLog({
+      db: db(),
+      pauseMs: 50,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const append = (batch: UsageInput[]) =>
+      log.appending(partner.partnerId, () => appendUsage(db(), partner.partnerId, batch));
     await append(batches[0] as UsageInput[]);
     await append(batches[1] as UsageInput[]);
-    for (let waited = 0; (await logged(partner.partnerId)) > 0 && waited < 10_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let waited = 0; (await logged(partner.partnerId)) > 0 && waited < 10_000; waited += 25)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     expect(await logged(partner.partnerId)).toBe(0);
 
-    const patient = createUsageLog({ db: db(), pauseMs: 60_000, onError: (error) => { throw error; } });
-    await patient.appending(partner.partnerId, () => appendUsage(db(), partner.partnerId, batches[2] as UsageInput[]));
+    const patient = createUsageLog({
+      db: db(),
+      pauseMs: 60_000,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    await patient.appending(partner.partnerId, () =>
+      appendUsage(db(), partner.partnerId, batches[2] as UsageInput[]),
+    );
     expect(await logged(partner.partnerId)).toBe(1);
     await patient.settle(partner.partnerId);
     expect(await logged(partner.partnerId)).toBe(0);
     await Promise.all([log.close(), patient.close()]);
   });
 
-  it('folds the log before an import, so a later import\'s usage wins over an earlier usage batch', async () => {
+  it("folds the log before an import, so a later import's usage wins over an earlier usage batch", async () => {
     const partner = await newPartner('Order');
     await appendUsage(db(), partner.partnerId, [row('Sub-L1', 'meetings', -3, 5)]);
     const later = { ...portfolio, usage: [row('Sub-L1', 'meetings', -3, 6)] };
-    expect((await server.request('POST', '/api/v1/import', { token: partner.token, body: later })).status).toBe(200);
+    expect(
+      (await server.request('POST', '/api/v1/import', { token: partner.token, body: later })).status,
+    ).toBe(200);
     expect(await logged(partner.partnerId)).toBe(0);
     const { rows } = await sql<{ assigned: number }>`select assigned from subscription_licenses
-                                                     where partner_id = ${partner.partnerId} and subscription_id = 'Sub-L1'`.execute(db());
+                                                     where partner_id = ${partner.partnerId} and subscription_id = 'Sub-L1'`.execute(
+      db(),
+    );
     expect(rows).toEqual([{ assigned: 6 }]);
   });
 });

@@ -1,6 +1,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
-import { analyticsRowFields, type AnalyticsRow, type AnalyticsRowField, type AnalyticsSection } from '../../contract/analytics';
+import {
+  analyticsRowFields,
+  type AnalyticsRow,
+  type AnalyticsRowField,
+  type AnalyticsSection,
+} from '../../contract/analytics';
 import {
   day,
   expiringWithin90,
@@ -95,13 +100,16 @@ function rowColumns({ scope, asOf }: AnalyticsParams): Record<AnalyticsRowField,
 }
 
 /** Weekly changes look a week back, the only figures that may need the licenses row (and the month rows of usage). */
-const readsLicenses = (field: AnalyticsRowField) => field === 'weeklyAssignmentChange' || field === 'weeklyUsageChange';
+const readsLicenses = (field: AnalyticsRowField) =>
+  field === 'weeklyAssignmentChange' || field === 'weeklyUsageChange';
 
 /**
  * A section's rows as JSON, in `sort` order, `limit` of them from `offset` (all without a limit). The page is
  * chosen by its sort key first; only its rows get every field computed.
  */
-function sectionRows(params: AnalyticsParams & { section: AnalyticsSection; sort: SectionSort; limit?: number; offset?: number }) {
+function sectionRows(
+  params: AnalyticsParams & { section: AnalyticsSection; sort: SectionSort; limit?: number; offset?: number },
+) {
   const partnerId = params.scope.partnerId;
   const columns = rowColumns(params);
   const { field } = params.sort;
@@ -123,7 +131,8 @@ function sectionRows(params: AnalyticsParams & { section: AnalyticsSection; sort
     ${licenses})`;
 }
 
-const sectionTotal = (section: AnalyticsSection) => sql`(select count(*)::int from members f where ${inSection(section)})`;
+const sectionTotal = (section: AnalyticsSection) =>
+  sql`(select count(*)::int from members f where ${inSection(section)})`;
 
 export type SectionAnswer<K> = { kpis: K; rows: { items: AnalyticsRow[]; total: number } };
 type OverviewRow = Record<AnalyticsSection, SectionAnswer<Record<string, number | null>>>;
@@ -131,7 +140,11 @@ type OverviewRow = Record<AnalyticsSection, SectionAnswer<Record<string, number 
 /** All five sections at once: KPIs, totals and the first `limit` rows of each in its `sorts` order. */
 export async function sectionsOverview(
   db: Kysely<DB>,
-  params: AnalyticsParams & { sections: readonly AnalyticsSection[]; sorts: Record<AnalyticsSection, SectionSort>; limit: number },
+  params: AnalyticsParams & {
+    sections: readonly AnalyticsSection[];
+    sorts: Record<AnalyticsSection, SectionSort>;
+    limit: number;
+  },
 ): Promise<OverviewRow> {
   const columns = params.sections.map(
     (section) => sql`json_build_object('kpis', ${sectionKpis(section)},

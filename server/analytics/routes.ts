@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { analyticsOverview as overviewSchema, analyticsQuery, analyticsRows as rowsSchema, analyticsRowsQuery, analyticsSectionParams } from '../../contract/analytics';
+import {
+  analyticsOverview as overviewSchema,
+  analyticsQuery,
+  analyticsRows as rowsSchema,
+  analyticsRowsQuery,
+  analyticsSectionParams,
+} from '../../contract/analytics';
 import { requireReader } from '../auth/caller';
 import { csvFileName } from '../http/csv';
 import { sendJson, type AnswerMemo } from '../http/answers';
@@ -15,7 +21,8 @@ export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps 
       config: { access: 'reader' },
       schema: {
         tags: ['analytics'],
-        summary: 'Subscription analytics (SPEC §10) for meetings or calling: trend, and each section with KPIs and its first 100 rows',
+        summary:
+          'Subscription analytics (SPEC §10) for meetings or calling: trend, and each section with KPIs and its first 100 rows',
         querystring: analyticsQuery,
         response: { 200: overviewSchema },
       },
@@ -41,7 +48,8 @@ export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps 
     },
     async (request, reply) => {
       const caller = requireReader(request);
-      const compute = () => analyticsRows(deps, { caller, section: request.params.section, query: request.query });
+      const compute = () =>
+        analyticsRows(deps, { caller, section: request.params.section, query: request.query });
       return sendJson(reply, await deps.answers.json({ request, caller, schema: rowsSchema, compute }));
     },
   );
@@ -60,10 +68,17 @@ export async function analyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps 
     },
     async (request, reply) => {
       const { section } = request.params;
-      const { csv, asOf } = await analyticsCsv(deps, { caller: requireReader(request), section, query: request.query });
+      const { csv, asOf } = await analyticsCsv(deps, {
+        caller: requireReader(request),
+        section,
+        query: request.query,
+      });
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="${csvFileName(`analytics-${request.query.product}-${section}`, asOf)}"`)
+        .header(
+          'Content-Disposition',
+          `attachment; filename="${csvFileName(`analytics-${request.query.product}-${section}`, asOf)}"`,
+        )
         .send(csv);
     },
   );

@@ -39,11 +39,25 @@ export async function analyticsOverview(
   input: { caller: PartnerCaller; query: z.output<typeof analyticsQuery> },
 ): Promise<AnalyticsOverview> {
   const params = paramsOf(input.caller, input.query);
-  const dates = Array.from({ length: trendPoints }, (_, index) => addDays(params.asOf, 7 * (index - trendPoints + 1)));
+  const dates = Array.from({ length: trendPoints }, (_, index) =>
+    addDays(params.asOf, 7 * (index - trendPoints + 1)),
+  );
   const trend = await trendAt(deps.db, { ...params, dates });
-  const sorts = Object.fromEntries(analyticsSections.map((section) => [section, sortOf(section, undefined)])) as Record<AnalyticsSection, SectionSort>;
-  const sections = await sectionsOverview(deps.db, { ...params, sections: analyticsSections, sorts, limit: overviewRows });
-  return { asOf: params.asOf, product: params.product, trend, ...(sections as Omit<AnalyticsOverview, 'asOf' | 'product' | 'trend'>) };
+  const sorts = Object.fromEntries(
+    analyticsSections.map((section) => [section, sortOf(section, undefined)]),
+  ) as Record<AnalyticsSection, SectionSort>;
+  const sections = await sectionsOverview(deps.db, {
+    ...params,
+    sections: analyticsSections,
+    sorts,
+    limit: overviewRows,
+  });
+  return {
+    asOf: params.asOf,
+    product: params.product,
+    trend,
+    ...(sections as Omit<AnalyticsOverview, 'asOf' | 'product' | 'trend'>),
+  };
 }
 
 export async function analyticsRows(
@@ -69,6 +83,9 @@ export async function analyticsCsv(
   const { items } = await sectionPage(deps.db, { ...params, section, sort: sortOf(section, query.sort) });
   return {
     asOf: params.asOf,
-    csv: toCsv([...analyticsRowFields], items.map((row) => analyticsRowFields.map((field) => row[field]))),
+    csv: toCsv(
+      [...analyticsRowFields],
+      items.map((row) => analyticsRowFields.map((field) => row[field])),
+    ),
   };
 }

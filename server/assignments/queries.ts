@@ -7,14 +7,25 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export const isUuid = (value: string) => uuidPattern.test(value);
 
-export type ScopedCustomer = { id: string; external_id: string | null; name: string; country: string; created_at: string };
+export type ScopedCustomer = {
+  id: string;
+  external_id: string | null;
+  name: string;
+  country: string;
+  created_at: string;
+};
 
 /** A customer the caller may see, or undefined: outside the scope and nonexistent look the same. */
-export async function findScopedCustomer(db: Kysely<DB>, params: { scope: CustomerScope; customerId: string }) {
+export async function findScopedCustomer(
+  db: Kysely<DB>,
+  params: { scope: CustomerScope; customerId: string },
+) {
   if (!isUuid(params.customerId)) return undefined;
   const { rows } = await sql<ScopedCustomer>`
     select c.id, c.external_id, c.name, c.country, c.created_at
-    from (${scopedCustomers({ scope: params.scope })}) c where c.id = ${params.customerId.toLowerCase()}`.execute(db);
+    from (${scopedCustomers({ scope: params.scope })}) c where c.id = ${params.customerId.toLowerCase()}`.execute(
+    db,
+  );
   return rows[0];
 }
 
@@ -30,7 +41,11 @@ export function partnerUsersByIds(db: Kysely<DB>, partnerId: string, ids: string
     .execute();
 }
 
-export async function existingCustomerIds(db: Kysely<DB>, partnerId: string, ids: string[]): Promise<Set<string>> {
+export async function existingCustomerIds(
+  db: Kysely<DB>,
+  partnerId: string,
+  ids: string[],
+): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await db
     .selectFrom('organizations')
@@ -60,7 +75,10 @@ export async function addAssignments(
 }
 
 /** Removes the given assignments and answers those that existed, with how they came about. */
-export async function removeAssignments(db: Kysely<DB>, params: { partnerId: string; pairs: AssignmentPair[] }) {
+export async function removeAssignments(
+  db: Kysely<DB>,
+  params: { partnerId: string; pairs: AssignmentPair[] },
+) {
   if (!params.pairs.length) return [];
   const { rows } = await sql<{ user_id: string; customer_id: string; source: string }>`
     delete from customer_assignments a

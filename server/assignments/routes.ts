@@ -10,7 +10,14 @@ import {
   launchAnswer,
 } from '../../contract/assignments';
 import { requireFullAdmin, requireReader, requireUser } from '../auth/caller';
-import { addPartnerAdmin, changeAssignments, launchConsole, listPartnerAdmins, removePartnerAdmin, type AssignmentsDeps } from './service';
+import {
+  addPartnerAdmin,
+  changeAssignments,
+  launchConsole,
+  listPartnerAdmins,
+  removePartnerAdmin,
+  type AssignmentsDeps,
+} from './service';
 
 const customerParams = z.object({ id: z.string().max(100) });
 
@@ -23,12 +30,14 @@ export async function assignmentRoutes(app: FastifyInstance, deps: AssignmentsDe
       config: { access: 'reader' },
       schema: {
         tags: ['administrators'],
-        summary: 'Partner administrators of a customer; full and read-only administrators are listed as "all customers"',
+        summary:
+          'Partner administrators of a customer; full and read-only administrators are listed as "all customers"',
         params: customerParams,
         response: { 200: customerPartnerAdmins },
       },
     },
-    async (request) => listPartnerAdmins(deps, { caller: requireReader(request), customerId: request.params.id }),
+    async (request) =>
+      listPartnerAdmins(deps, { caller: requireReader(request), customerId: request.params.id }),
   );
 
   api.post(
@@ -44,7 +53,11 @@ export async function assignmentRoutes(app: FastifyInstance, deps: AssignmentsDe
       },
     },
     async (request, reply) => {
-      const answer = await addPartnerAdmin(deps, { caller: requireFullAdmin(request), customerId: request.params.id, userId: request.body.userId });
+      const answer = await addPartnerAdmin(deps, {
+        caller: requireFullAdmin(request),
+        customerId: request.params.id,
+        userId: request.body.userId,
+      });
       return reply.status(201).send(answer);
     },
   );
@@ -60,7 +73,11 @@ export async function assignmentRoutes(app: FastifyInstance, deps: AssignmentsDe
       },
     },
     async (request, reply) => {
-      await removePartnerAdmin(deps, { caller: requireFullAdmin(request), customerId: request.params.id, userId: request.params.userId });
+      await removePartnerAdmin(deps, {
+        caller: requireFullAdmin(request),
+        customerId: request.params.id,
+        userId: request.params.userId,
+      });
       return reply.status(204).send();
     },
   );

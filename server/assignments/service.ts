@@ -25,7 +25,10 @@ async function scopedCustomerOrNotFound(db: Kysely<DB>, caller: PartnerCaller, c
   return customer;
 }
 
-export async function listPartnerAdmins(deps: AssignmentsDeps, input: { caller: PartnerCaller; customerId: string }) {
+export async function listPartnerAdmins(
+  deps: AssignmentsDeps,
+  input: { caller: PartnerCaller; customerId: string },
+) {
   const customer = await scopedCustomerOrNotFound(deps.db, input.caller, input.customerId);
   const rows = await partnerAdminsOf(deps.db, { partnerId: input.caller.partnerId, customerId: customer.id });
   return {
@@ -52,16 +55,27 @@ export async function changeAssignments(
   const userIds = [...new Set(input.userIds.map((id) => id.toLowerCase()))];
   const customerIds = [...new Set(input.customerIds.map((id) => id.toLowerCase()))];
   return deps.db.transaction().execute(async (trx) => {
-    const users = new Map((await queries.partnerUsersByIds(trx, partnerId, userIds)).map((user) => [user.id, user]));
+    const users = new Map(
+      (await queries.partnerUsersByIds(trx, partnerId, userIds)).map((user) => [user.id, user]),
+    );
     const customers = await queries.existingCustomerIds(trx, partnerId, customerIds);
     const issues: IssueDetail[] = [];
     input.userIds.forEach((id, index) => {
       const user = users.get(id.toLowerCase());
-      if (!user) issues.push({ path: `userIds[${index}]`, message: `${id} is not a user of this partner organization` });
-      else if (input.action === 'assign' && user.role !== 'partner_admin') issues.push({ path: `userIds[${index}]`, message: notAssignable(user) });
+      if (!user)
+        issues.push({
+          path: `userIds[${index}]`,
+          message: `${id} is not a user of this partner organization`,
+        });
+      else if (input.action === 'assign' && user.role !== 'partner_admin')
+        issues.push({ path: `userIds[${index}]`, message: notAssignable(user) });
     });
     input.customerIds.forEach((id, index) => {
-      if (!customers.has(id.toLowerCase())) issues.push({ path: `customerIds[${index}]`, message: `${id} is not a customer of this partner organization` });
+      if (!customers.has(id.toLowerCase()))
+        issues.push({
+          path: `customerIds[${index}]`,
+          message: `${id} is not a customer of this partner organization`,
+        });
     });
     if (issues.length) throw invalid(`Nothing was changed: ${(issues[0] as IssueDetail).message}.`, issues);
 
@@ -97,35 +111,66 @@ export async function changeAssignments(
 }
 
 /** Assigns one partner administrator to one customer (the customer's Partner administrators tab). */
-export async function addPartnerAdmin(deps: AssignmentsDeps, input: { caller: FullAdmin; customerId: string; userId: string }) {
+export async function addPartnerAdmin(
+  deps: AssignmentsDeps,
+  input: { caller: FullAdmin; customerId: string; userId: string },
+) {
   const customer = await scopedCustomerOrNotFound(deps.db, input.caller, input.customerId);
-  const [user] = await queries.partnerUsersByIds(deps.db, input.caller.partnerId, [input.userId.toLowerCase()]);
-  if (!user) throw invalid(`${input.userId} is not a user of this partner organization.`, [{ path: 'userId', message: 'is not a user of this partner organization' }]);
+  const [user] = await queries.partnerUsersByIds(deps.db, input.caller.partnerId, [
+    input.userId.toLowerCase(),
+  ]);
+  if (!user)
+    throw invalid(`${input.userId} is not a user of this partner organization.`, [
+      { path: 'userId', message: 'is not a user of this partner organization' },
+    ]);
   if (user.role !== 'partner_admin') {
     const message = notAssignable(user);
     throw invalid(`${message}.`, [{ path: 'userId', message }]);
   }
-  await changeAssignments(deps, { caller: input.caller, action: 'assign', userIds: [user.id], customerIds: [customer.id] });
+  await changeAssignments(deps, {
+    caller: input.caller,
+    action: 'assign',
+    userIds: [user.id],
+    customerIds: [customer.id],
+  });
   const rows = await partnerAdminsOf(deps.db, { partnerId: input.caller.partnerId, customerId: customer.id });
-  const source = rows.find((row) => row.user_id === user.id)?.source === 'provisioned' ? 'provisioned' : 'assigned';
+  const source =
+    rows.find((row) => row.user_id === user.id)?.source === 'provisioned' ? 'provisioned' : 'assigned';
   return { userId: user.id, customerId: customer.id, source: source as 'provisioned' | 'assigned' };
 }
 
-export async function removePartnerAdmin(deps: AssignmentsDeps, input: { caller: FullAdmin; customerId: string; userId: string }) {
+export async function removePartnerAdmin(
+  deps: AssignmentsDeps,
+  input: { caller: FullAdmin; customerId: string; userId: string },
+) {
   const customer = await scopedCustomerOrNotFound(deps.db, input.caller, input.customerId);
   const absent = () => notFound(`Partner administrator ${input.userId} of this customer`);
   if (!queries.isUuid(input.userId)) throw absent();
-  const [user] = await queries.partnerUsersByIds(deps.db, input.caller.partnerId, [input.userId.toLowerCase()]);
+  const [user] = await queries.partnerUsersByIds(deps.db, input.caller.partnerId, [
+    input.userId.toLowerCase(),
+  ]);
   if (!user) throw absent();
   if (user.role !== 'partner_admin') {
-    throw httpError(409, 'conflict', `${user.display_name} (${user.email}) sees every customer by role and can't be removed here; change their role on the Users page instead.`);
+    throw httpError(
+      409,
+      'conflict',
+      `${user.display_name} (${user.email}) sees every customer by role and can't be removed here; change their role on the Users page instead.`,
+    );
   }
-  const { changed } = await changeAssignments(deps, { caller: input.caller, action: 'unassign', userIds: [user.id], customerIds: [customer.id] });
+  const { changed } = await changeAssignments(deps, {
+    caller: input.caller,
+    action: 'unassign',
+    userIds: [user.id],
+    customerIds: [customer.id],
+  });
   if (changed === 0) throw absent();
 }
 
 /** Opens the customer console with the caller's rights (SPEC §6 matrix); audited, as it acts on the customer. */
-export async function launchConsole(deps: AssignmentsDeps, input: { caller: UserCaller; customerId: string }) {
+export async function launchConsole(
+  deps: AssignmentsDeps,
+  input: { caller: UserCaller; customerId: string },
+) {
   const { caller } = input;
   if (!isPartnerUser(caller)) throw forbidden('Only partner administrators launch customer organizations.');
   const customer = await scopedCustomerOrNotFound(deps.db, caller, input.customerId);

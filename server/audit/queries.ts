@@ -2,7 +2,14 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import { endOfDay } from '../portfolio/queries';
 
-export type AuditFilters = { objectType?: string; objectId?: string; actor?: string; action?: string; from?: string; to?: string };
+export type AuditFilters = {
+  objectType?: string;
+  objectId?: string;
+  actor?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+};
 
 export type AuditRow = {
   id: string;
@@ -23,14 +30,18 @@ function conditions(partnerId: string, filters: AuditFilters): RawBuilder<unknow
   if (filters.objectType) where.push(sql`e.object_type = ${filters.objectType}`);
   if (filters.objectId) where.push(sql`e.object_id = ${filters.objectId}`);
   if (filters.action) where.push(sql`e.action = ${filters.action}`);
-  if (filters.actor) where.push(sql`(lower(e.actor_label) = ${filters.actor.toLowerCase()} or e.actor_id = ${filters.actor})`);
+  if (filters.actor)
+    where.push(sql`(lower(e.actor_label) = ${filters.actor.toLowerCase()} or e.actor_id = ${filters.actor})`);
   if (filters.from) where.push(sql`e.at >= (${filters.from}::date::timestamp at time zone 'UTC')`);
   if (filters.to) where.push(sql`e.at < ${endOfDay(filters.to)}`);
   return sql.join(where, sql` and `);
 }
 
 /** Audit events, newest first. */
-export async function listAuditEvents(db: Kysely<DB>, params: { partnerId: string; filters: AuditFilters; limit: number; offset: number }) {
+export async function listAuditEvents(
+  db: Kysely<DB>,
+  params: { partnerId: string; filters: AuditFilters; limit: number; offset: number },
+) {
   const { rows } = await sql<AuditRow>`
     select e.id::text as id, e.at, e.actor_type, e.actor_id, e.actor_label, e.action, e.object_type, e.object_id, e.before, e.after,
            count(*) over ()::int as total
@@ -43,6 +54,8 @@ export async function listAuditEvents(db: Kysely<DB>, params: { partnerId: strin
 
 export async function countAuditEvents(db: Kysely<DB>, params: { partnerId: string; filters: AuditFilters }) {
   const { rows } = await sql<{ total: number }>`
-    select count(*)::int as total from audit_events e where ${conditions(params.partnerId, params.filters)}`.execute(db);
+    select count(*)::int as total from audit_events e where ${conditions(params.partnerId, params.filters)}`.execute(
+    db,
+  );
   return rows[0]?.total ?? 0;
 }

@@ -6,7 +6,15 @@ export type AuditActor = { type: 'user' | 'token' | 'operator'; id: string | nul
 /** Appends to the audit log; the application never updates or deletes an audit row. */
 export async function recordAudit(
   db: Kysely<DB>,
-  event: { partnerId: string; actor: AuditActor; action: string; objectType: string; objectId: string; before?: unknown; after?: unknown },
+  event: {
+    partnerId: string;
+    actor: AuditActor;
+    action: string;
+    objectType: string;
+    objectId: string;
+    before?: unknown;
+    after?: unknown;
+  },
 ) {
   await db
     .insertInto('audit_events')

@@ -12,7 +12,12 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditDeps) {
     '/audit',
     {
       config: { access: 'fullAdmin' },
-      schema: { tags: ['audit'], summary: 'The audit log, newest first: who did what to which object', querystring: auditQuery, response: { 200: auditList } },
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit log, newest first: who did what to which object',
+        querystring: auditQuery,
+        response: { 200: auditList },
+      },
     },
     async (request) => {
       const { page, pageSize, ...filters } = request.query;
@@ -24,7 +29,12 @@ export async function auditRoutes(app: FastifyInstance, deps: AuditDeps) {
     '/audit.csv',
     {
       config: { access: 'fullAdmin' },
-      schema: { tags: ['audit'], summary: 'The filtered audit log as CSV', querystring: auditQuery, produces: ['text/csv'] },
+      schema: {
+        tags: ['audit'],
+        summary: 'The filtered audit log as CSV',
+        querystring: auditQuery,
+        produces: ['text/csv'],
+      },
     },
     async (request, reply) => {
       const { objectType, objectId, actor, action, from, to } = request.query;

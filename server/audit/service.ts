@@ -24,7 +24,10 @@ function toEvent(row: queries.AuditRow) {
   };
 }
 
-export async function listAudit(deps: AuditDeps, input: { partnerId: string; filters: queries.AuditFilters; page: number; pageSize: number }) {
+export async function listAudit(
+  deps: AuditDeps,
+  input: { partnerId: string; filters: queries.AuditFilters; page: number; pageSize: number },
+) {
   const rows = await queries.listAuditEvents(deps.db, {
     partnerId: input.partnerId,
     filters: input.filters,
@@ -43,7 +46,17 @@ export async function auditCsv(deps: AuditDeps, input: { partnerId: string; filt
     asOf: input.filters.to ?? todayUtc(),
     csv: toCsv(
       ['id', 'at', 'actorType', 'actor', 'action', 'objectType', 'objectId', 'before', 'after'],
-      rows.map((row) => [row.id, row.at, row.actor_type, row.actor_label, row.action, row.object_type, row.object_id, json(row.before), json(row.after)]),
+      rows.map((row) => [
+        row.id,
+        row.at,
+        row.actor_type,
+        row.actor_label,
+        row.action,
+        row.object_type,
+        row.object_id,
+        json(row.before),
+        json(row.after),
+      ]),
     ),
   };
 }

@@ -14,7 +14,14 @@ export type UserCaller = {
   /** The partner's usage log held batches when the caller was looked up (server/ingest/usage-log.ts). */
   usageWaiting: boolean;
 };
-export type TokenCaller = { kind: 'token'; partnerId: string; tokenId: string; name: string; scopes: TokenScope[]; usageWaiting: boolean };
+export type TokenCaller = {
+  kind: 'token';
+  partnerId: string;
+  tokenId: string;
+  name: string;
+  scopes: TokenScope[];
+  usageWaiting: boolean;
+};
 export type Caller = UserCaller | TokenCaller;
 
 /** Which customers a caller may see: all of the partner's, or only those provisioned by or assigned to them. */
@@ -41,7 +48,8 @@ declare module 'fastify' {
   }
 }
 
-const unauthenticated = () => httpError(401, 'unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
+const unauthenticated = () =>
+  httpError(401, 'unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
 
 export function isPartnerUser(caller: Caller): caller is UserCaller & { role: PartnerRole } {
   return caller.kind === 'user' && caller.role.startsWith('partner_');
@@ -73,12 +81,17 @@ export function requireIngest(request: FastifyRequest): PartnerCaller {
     if (!caller.scopes.includes('ingest')) throw forbidden('This API token lacks the "ingest" scope.');
     return caller;
   }
-  if (caller.role !== 'partner_full_admin') throw forbidden('Only a partner full administrator or an API token with the "ingest" scope can import data.');
+  if (caller.role !== 'partner_full_admin')
+    throw forbidden(
+      'Only a partner full administrator or an API token with the "ingest" scope can import data.',
+    );
   return caller as UserCaller & { role: 'partner_full_admin' };
 }
 
 /** Full administrators and partner administrators: they start trials and set up orders. */
-export function requireManager(request: FastifyRequest): UserCaller & { role: 'partner_full_admin' | 'partner_admin' } {
+export function requireManager(
+  request: FastifyRequest,
+): UserCaller & { role: 'partner_full_admin' | 'partner_admin' } {
   const caller = request.caller;
   if (!caller) throw unauthenticated();
   if (caller.kind === 'user' && (caller.role === 'partner_full_admin' || caller.role === 'partner_admin')) {
@@ -90,7 +103,8 @@ export function requireManager(request: FastifyRequest): UserCaller & { role: 'p
 export function requireFullAdmin(request: FastifyRequest): UserCaller & { role: 'partner_full_admin' } {
   const caller = request.caller;
   if (!caller) throw unauthenticated();
-  if (caller.kind === 'user' && caller.role === 'partner_full_admin') return caller as UserCaller & { role: 'partner_full_admin' };
+  if (caller.kind === 'user' && caller.role === 'partner_full_admin')
+    return caller as UserCaller & { role: 'partner_full_admin' };
   throw forbidden('This needs a partner full administrator.');
 }
 

@@ -6,13 +6,17 @@ import type { DB } from '../db/schema';
  * with who is calling, so a request with nothing to fold costs no extra round trip.
  */
 const usageWaiting = (partnerColumn: 'users.partner_id' | 'api_tokens.partner_id') =>
-  sql<boolean>`exists (select 1 from usage_batches u where u.partner_id = ${sql.ref(partnerColumn)})`.as('usage_waiting');
+  sql<boolean>`exists (select 1 from usage_batches u where u.partner_id = ${sql.ref(partnerColumn)})`.as(
+    'usage_waiting',
+  );
 
 export function findSignInUser(db: Kysely<DB>, email: string) {
   return db
     .selectFrom('users')
     .innerJoin('organizations', (join) =>
-      join.onRef('organizations.partner_id', '=', 'users.partner_id').onRef('organizations.id', '=', 'users.org_id'),
+      join
+        .onRef('organizations.partner_id', '=', 'users.partner_id')
+        .onRef('organizations.id', '=', 'users.org_id'),
     )
     .select([
       'users.partner_id',
@@ -53,7 +57,9 @@ export function findSessionCaller(db: Kysely<DB>, idHash: string) {
       join.onRef('users.partner_id', '=', 'sessions.partner_id').onRef('users.id', '=', 'sessions.user_id'),
     )
     .innerJoin('organizations', (join) =>
-      join.onRef('organizations.partner_id', '=', 'users.partner_id').onRef('organizations.id', '=', 'users.org_id'),
+      join
+        .onRef('organizations.partner_id', '=', 'users.partner_id')
+        .onRef('organizations.id', '=', 'users.org_id'),
     )
     .select([
       'sessions.id_hash',
@@ -98,7 +104,15 @@ export async function recordSignIn(db: Kysely<DB>, user: { partnerId: string; us
 export function findToken(db: Kysely<DB>, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
-    .select(['partner_id', 'id', 'name', 'scopes', 'revoked_at', 'last_used_at', usageWaiting('api_tokens.partner_id')])
+    .select([
+      'partner_id',
+      'id',
+      'name',
+      'scopes',
+      'revoked_at',
+      'last_used_at',
+      usageWaiting('api_tokens.partner_id'),
+    ])
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

@@ -15,13 +15,27 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
   }
 }
-import { createSignInThrottle, describeCaller, endSession, resolveSession, resolveToken, signIn, signOut, type AuthDeps } from './service';
+import {
+  createSignInThrottle,
+  describeCaller,
+  endSession,
+  resolveSession,
+  resolveToken,
+  signIn,
+  signOut,
+  type AuthDeps,
+} from './service';
 
 export const sessionCookie = 'ph_session';
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const csrfExempt = new Set(['/api/v1/auth/sign-in']);
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, secret: string, maxAgeSeconds: number) {
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  secret: string,
+  maxAgeSeconds: number,
+) {
   reply.setCookie(sessionCookie, secret, {
     path: '/',
     httpOnly: true,
@@ -60,9 +74,12 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps) {
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (!route.url.startsWith('/api/v1/')) return;
     if (access === undefined) {
-      throw new Error(`${String(route.method)} ${route.url} declares no access rule: add config: { access: 'public' | 'user' | 'reader' | 'ingest' | 'manager' | 'fullAdmin' }.`);
+      throw new Error(
+        `${String(route.method)} ${route.url} declares no access rule: add config: { access: 'public' | 'user' | 'reader' | 'ingest' | 'manager' | 'fullAdmin' }.`,
+      );
     }
-    for (const method of [route.method].flat()) if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access });
   });
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
@@ -74,9 +91,13 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const throttle = createSignInThrottle();
   const meResponse = z.object({
-    user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), orgId: z.string() }).nullable(),
+    user: z
+      .object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), orgId: z.string() })
+      .nullable(),
     token: z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()) }).nullable(),
-    partner: z.object({ id: z.string(), name: z.string(), termsAcceptedAt: z.string().nullable() }).nullable(),
+    partner: z
+      .object({ id: z.string(), name: z.string(), termsAcceptedAt: z.string().nullable() })
+      .nullable(),
     csrfToken: z.string().nullable(),
     settings: statusSettings,
   });
@@ -104,15 +125,22 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
     },
   );
 
-  api.post('/auth/sign-out', { config: { access: 'public' }, schema: { tags: ['auth'], summary: 'End this session' } }, async (request, reply) => {
-    if (request.caller) await signOut(deps, request.caller, false);
-    reply.clearCookie(sessionCookie, { path: '/' });
-    return reply.status(204).send();
-  });
+  api.post(
+    '/auth/sign-out',
+    { config: { access: 'public' }, schema: { tags: ['auth'], summary: 'End this session' } },
+    async (request, reply) => {
+      if (request.caller) await signOut(deps, request.caller, false);
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
 
   api.post(
     '/auth/sign-out-everywhere',
-    { config: { access: 'user' }, schema: { tags: ['auth'], summary: 'End every session of the signed-in person' } },
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], summary: 'End every session of the signed-in person' },
+    },
     async (request, reply) => {
       const caller = requireUser(request);
       await signOut(deps, caller, true);
@@ -121,8 +149,15 @@ export async function authRoutes(app: FastifyInstance, deps: AuthDeps) {
     },
   );
 
-  api.get('/me', { config: { access: 'public' }, schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meResponse } } }, async (request) => {
-    if (!request.caller) throw httpError(401, 'unauthenticated', 'Not signed in.');
-    return describeCaller(deps, request.caller);
-  });
+  api.get(
+    '/me',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'Who is signed in', response: { 200: meResponse } },
+    },
+    async (request) => {
+      if (!request.caller) throw httpError(401, 'unauthenticated', 'Not signed in.');
+      return describeCaller(deps, request.caller);
+    },
+  );
 }

@@ -15,20 +15,40 @@ export function createSignInThrottle(): Throttle {
   return createThrottle({ windowMs: 15 * 60_000, limits: (key) => (key.startsWith('account:') ? 5 : 30) });
 }
 
-export async function signIn(deps: AuthDeps, throttle: Throttle, input: { email: string; password: string; ip: string }) {
+export async function signIn(
+  deps: AuthDeps,
+  throttle: Throttle,
+  input: { email: string; password: string; ip: string },
+) {
   const keys = [`account:${input.email}`, `address:${input.ip}`];
   const wait = throttle.retryAfter(keys);
   if (wait > 0) {
-    throw httpError(429, 'too_many_requests', `Too many failed sign-ins. Try again in ${wait} seconds.`, { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+    throw httpError(
+      429,
+      'too_many_requests',
+      `Too many failed sign-ins. Try again in ${wait} seconds.`,
+      { retryAfterSeconds: wait },
+      { 'Retry-After': String(wait) },
+    );
   }
   const user = await queries.findSignInUser(deps.db, input.email);
   const valid = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!user || !valid || !user.active) {
     throttle.fail(keys);
-    throw httpError(401, 'unauthenticated', user && valid ? 'This account is deactivated.' : 'The e-mail address or password is wrong.');
+    throw httpError(
+      401,
+      'unauthenticated',
+      user && valid ? 'This account is deactivated.' : 'The e-mail address or password is wrong.',
+    );
   }
   throttle.clear([`account:${input.email}`]);
-  return startSession(deps, { partnerId: user.partner_id, userId: user.id, orgId: user.org_id, email: user.email, orgKind: user.org_kind });
+  return startSession(deps, {
+    partnerId: user.partner_id,
+    userId: user.id,
+    orgId: user.org_id,
+    email: user.email,
+    orgKind: user.org_kind,
+  });
 }
 
 /**
@@ -51,12 +71,21 @@ export async function startSession(
       csrfToken,
       expiresAt: new Date(now.getTime() + deps.config.SESSION_MAX_HOURS * 3_600_000).toISOString(),
     });
-    await queries.recordSignIn(trx, { partnerId: user.partnerId, userId: user.userId, at: now.toISOString() });
+    await queries.recordSignIn(trx, {
+      partnerId: user.partnerId,
+      userId: user.userId,
+      at: now.toISOString(),
+    });
     // A customer administrator's sign-in is the activity the partner watches (SPEC §2, no_recent_activity).
     if (user.orgKind === 'customer') {
       await trx
         .insertInto('admin_sign_ins')
-        .values({ partner_id: user.partnerId, customer_id: user.orgId, email: user.email, at: now.toISOString() })
+        .values({
+          partner_id: user.partnerId,
+          customer_id: user.orgId,
+          email: user.email,
+          at: now.toISOString(),
+        })
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
@@ -75,7 +104,8 @@ export async function resolveSession(deps: AuthDeps, sessionSecret: string): Pro
     return null;
   }
   // Refreshing last_seen_at at most once a minute keeps reads from turning into writes.
-  if (now - Date.parse(row.last_seen_at) > 60_000) await queries.touchSession(deps.db, idHash, new Date(now).toISOString());
+  if (now - Date.parse(row.last_seen_at) > 60_000)
+    await queries.touchSession(deps.db, idHash, new Date(now).toISOString());
   return {
     kind: 'user',
     partnerId: row.partner_id,
@@ -94,9 +124,20 @@ export async function resolveToken(deps: AuthDeps, token: string): Promise<Calle
   if (!row || row.revoked_at) return null;
   const now = Date.now();
   if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000) {
-    await queries.touchToken(deps.db, { partnerId: row.partner_id, id: row.id, at: new Date(now).toISOString() });
+    await queries.touchToken(deps.db, {
+      partnerId: row.partner_id,
+      id: row.id,
+      at: new Date(now).toISOString(),
+    });
   }
-  return { kind: 'token', partnerId: row.partner_id, tokenId: row.id, name: row.name, scopes: row.scopes as TokenScope[], usageWaiting: row.usage_waiting };
+  return {
+    kind: 'token',
+    partnerId: row.partner_id,
+    tokenId: row.id,
+    name: row.name,
+    scopes: row.scopes as TokenScope[],
+    usageWaiting: row.usage_waiting,
+  };
 }
 
 /** Ends the session a cookie names, if there is one. */
@@ -115,10 +156,18 @@ export async function describeCaller(deps: AuthDeps, caller: Caller) {
   return {
     user:
       caller.kind === 'user'
-        ? { id: caller.userId, email: caller.email, name: caller.name, role: caller.role, orgId: caller.orgId }
+        ? {
+            id: caller.userId,
+            email: caller.email,
+            name: caller.name,
+            role: caller.role,
+            orgId: caller.orgId,
+          }
         : null,
     token: caller.kind === 'token' ? { id: caller.tokenId, name: caller.name, scopes: caller.scopes } : null,
-    partner: partner ? { id: partner.id, name: partner.name, termsAcceptedAt: partner.terms_accepted_at } : null,
+    partner: partner
+      ? { id: partner.id, name: partner.name, termsAcceptedAt: partner.terms_accepted_at }
+      : null,
     csrfToken: caller.kind === 'user' ? caller.session.csrfToken : null,
     // The status thresholds of this installation (SPEC §4.1), so the web app explains the statuses it shows.
     settings: {

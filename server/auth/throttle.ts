@@ -7,7 +7,11 @@ export type Throttle = {
   clear(keys: string[]): void;
 };
 
-export function createThrottle(options: { windowMs: number; limits: (key: string) => number; now?: () => number }): Throttle {
+export function createThrottle(options: {
+  windowMs: number;
+  limits: (key: string) => number;
+  now?: () => number;
+}): Throttle {
   const failures = new Map<string, number[]>();
   const now = options.now ?? Date.now;
   const recent = (key: string) => {

@@ -18,7 +18,12 @@ export const demoUsers = [
  * (the partner administrator assigned a handful of customers) and the demo portfolio. Otherwise nothing.
  */
 export async function seedDemo(db: Kysely<DB>, options: { customers: number; log: FastifyBaseLogger }) {
-  const anyPartner = await db.selectFrom('organizations').select('id').where('kind', '=', 'partner').limit(1).executeTakeFirst();
+  const anyPartner = await db
+    .selectFrom('organizations')
+    .select('id')
+    .where('kind', '=', 'partner')
+    .limit(1)
+    .executeTakeFirst();
   if (anyPartner) return null;
   const operator = { type: 'operator' as const, id: null, label: 'demo' };
   const [full, ...others] = demoUsers;
@@ -38,7 +43,15 @@ export async function seedDemo(db: Kysely<DB>, options: { customers: number; log
     userIds.set(user.role, id);
     await db
       .insertInto('users')
-      .values({ partner_id: partnerId, id, org_id: partnerId, email: user.email, display_name: user.name, password_hash: passwordHash, role: user.role })
+      .values({
+        partner_id: partnerId,
+        id,
+        org_id: partnerId,
+        email: user.email,
+        display_name: user.name,
+        password_hash: passwordHash,
+        role: user.role,
+      })
       .execute();
   }
   options.log.info({ customers: options.customers }, 'loading the demo portfolio');
@@ -46,12 +59,25 @@ export async function seedDemo(db: Kysely<DB>, options: { customers: number; log
   // The partner administrator manages every tenth customer, so their narrower view is visible at once.
   const salesId = userIds.get('partner_admin');
   if (salesId) {
-    const customers = await db.selectFrom('organizations').select('id').where('partner_id', '=', partnerId).where('kind', '=', 'customer').orderBy('external_id').execute();
+    const customers = await db
+      .selectFrom('organizations')
+      .select('id')
+      .where('partner_id', '=', partnerId)
+      .where('kind', '=', 'customer')
+      .orderBy('external_id')
+      .execute();
     const assigned = customers.filter((_, index) => index % 10 === 0);
     if (assigned.length) {
       await db
         .insertInto('customer_assignments')
-        .values(assigned.map((c, index) => ({ partner_id: partnerId, user_id: salesId, customer_id: c.id, source: index % 2 ? ('assigned' as const) : ('provisioned' as const) })))
+        .values(
+          assigned.map((c, index) => ({
+            partner_id: partnerId,
+            user_id: salesId,
+            customer_id: c.id,
+            source: index % 2 ? ('assigned' as const) : ('provisioned' as const),
+          })),
+        )
         .execute();
     }
   }

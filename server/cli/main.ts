@@ -35,7 +35,8 @@ function required(values: Record<string, string | undefined>, name: string): str
 }
 
 async function requirePartner(database: Database, partnerId: string) {
-  if (!(await partnerExists(database.db, partnerId))) throw usageError(`There is no partner with the id ${partnerId}.`);
+  if (!(await partnerExists(database.db, partnerId)))
+    throw usageError(`There is no partner with the id ${partnerId}.`);
 }
 
 async function run(argv: string[]): Promise<string> {
@@ -59,10 +60,13 @@ async function run(argv: string[]): Promise<string> {
     console.log(usage);
     return '';
   }
-  if (!['create-partner', 'create-token', 'import', 'demo', 'invite'].includes(command)) throw usageError(`Unknown command "${command}".\n\n${usage}`);
+  if (!['create-partner', 'create-token', 'import', 'demo', 'invite'].includes(command))
+    throw usageError(`Unknown command "${command}".\n\n${usage}`);
 
   const config = loadConfig();
-  const database = await openDatabase(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR });
+  const database = await openDatabase(
+    config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
+  );
   try {
     switch (command) {
       case 'create-partner': {
@@ -78,10 +82,19 @@ async function run(argv: string[]): Promise<string> {
       case 'create-token': {
         const partnerId = required(values, 'partner');
         await requirePartner(database, partnerId);
-        const scopes = required(values, 'scopes').split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = required(values, 'scopes')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = scopes.filter((s) => !(tokenScopes as readonly string[]).includes(s));
-        if (!scopes.length || unknown.length) throw usageError(`Scopes must be from ${tokenScopes.join(', ')}; got "${values.scopes}".`);
-        const created = await createToken(database.db, { partnerId, name: values.name ?? 'cli', scopes: scopes as TokenScope[], actor: operator });
+        if (!scopes.length || unknown.length)
+          throw usageError(`Scopes must be from ${tokenScopes.join(', ')}; got "${values.scopes}".`);
+        const created = await createToken(database.db, {
+          partnerId,
+          name: values.name ?? 'cli',
+          scopes: scopes as TokenScope[],
+          actor: operator,
+        });
         return created.token;
       }
       case 'import': {
@@ -91,17 +104,22 @@ async function run(argv: string[]): Promise<string> {
         await requirePartner(database, partnerId);
         const parsed = importDocument.safeParse(JSON.parse(await readFile(file, 'utf8')));
         if (!parsed.success) {
-          const first = parsed.error.issues.slice(0, 10).map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
+          const first = parsed.error.issues
+            .slice(0, 10)
+            .map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
           throw new Error(`${file} was rejected and nothing was stored:\n${first.join('\n')}`);
         }
         const bar = progressBar('import');
-        const counts = await importBatch({ db: database.db }, {
-          partnerId,
-          batch: parsed.data,
-          actor: operator,
-          source: `cli:${file}`,
-          onProgress: (done, total) => bar.update(done, total, `${done}/${total} usage rows`),
-        });
+        const counts = await importBatch(
+          { db: database.db },
+          {
+            partnerId,
+            batch: parsed.data,
+            actor: operator,
+            source: `cli:${file}`,
+            onProgress: (done, total) => bar.update(done, total, `${done}/${total} usage rows`),
+          },
+        );
         bar.update(1, 1);
         bar.done();
         return JSON.stringify(counts);
@@ -110,7 +128,8 @@ async function run(argv: string[]): Promise<string> {
         const partnerId = required(values, 'partner');
         await requirePartner(database, partnerId);
         const customers = Number(required(values, 'customers'));
-        if (!Number.isInteger(customers) || customers < 1 || customers > 100_000) throw usageError(`--customers must be a whole number from 1 to 100000; got "${values.customers}".`);
+        if (!Number.isInteger(customers) || customers < 1 || customers > 100_000)
+          throw usageError(`--customers must be a whole number from 1 to 100000; got "${values.customers}".`);
         const bar = progressBar('demo');
         const counts = await loadDemoPortfolio(database.db, {
           partnerId,
@@ -140,6 +159,7 @@ try {
   const message = error instanceof Error ? error.message : String(error);
   const details = (error as { details?: unknown }).details;
   console.error(`Error: ${message}`);
-  if (Array.isArray(details)) for (const detail of details.slice(0, 10)) console.error(`  ${JSON.stringify(detail)}`);
+  if (Array.isArray(details))
+    for (const detail of details.slice(0, 10)) console.error(`  ${JSON.stringify(detail)}`);
   process.exit((error as { exitCode?: number }).exitCode ?? 1);
 }

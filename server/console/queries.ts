@@ -13,17 +13,39 @@ export function findOrgUser(db: Kysely<DB>, params: { partnerId: string; orgId: 
 
 export async function insertCustomerUser(
   db: Kysely<DB>,
-  user: { partnerId: string; id: string; orgId: string; email: string; name: string; role: 'customer_full_admin' | 'customer_readonly_admin' },
+  user: {
+    partnerId: string;
+    id: string;
+    orgId: string;
+    email: string;
+    name: string;
+    role: 'customer_full_admin' | 'customer_readonly_admin';
+  },
 ) {
   await db
     .insertInto('users')
-    .values({ partner_id: user.partnerId, id: user.id, org_id: user.orgId, email: user.email, display_name: user.name, password_hash: null, role: user.role })
+    .values({
+      partner_id: user.partnerId,
+      id: user.id,
+      org_id: user.orgId,
+      email: user.email,
+      display_name: user.name,
+      password_hash: null,
+      role: user.role,
+    })
     .execute();
 }
 
 export async function insertInvitation(
   db: Kysely<DB>,
-  invitation: { id: string; email: string; tokenHash: string; partnerId: string; orgId: string; expiresAt: string },
+  invitation: {
+    id: string;
+    email: string;
+    tokenHash: string;
+    partnerId: string;
+    orgId: string;
+    expiresAt: string;
+  },
 ) {
   await db
     .insertInto('invitations')
@@ -44,7 +66,9 @@ export function findAdminInvitation(db: Kysely<DB>, tokenHash: string, forUpdate
   const query = db
     .selectFrom('invitations')
     .innerJoin('organizations', (join) =>
-      join.onRef('organizations.partner_id', '=', 'invitations.partner_id').onRef('organizations.id', '=', 'invitations.org_id'),
+      join
+        .onRef('organizations.partner_id', '=', 'invitations.partner_id')
+        .onRef('organizations.id', '=', 'invitations.org_id'),
     )
     .select([
       'invitations.id',
@@ -65,7 +89,10 @@ export async function markInvitationAccepted(db: Kysely<DB>, id: string, at: str
 }
 
 /** Open invitations of a person to an organization: they lapse when the person is removed from it. */
-export async function deleteOpenInvitations(db: Kysely<DB>, params: { partnerId: string; orgId: string; email: string }) {
+export async function deleteOpenInvitations(
+  db: Kysely<DB>,
+  params: { partnerId: string; orgId: string; email: string },
+) {
   await db
     .deleteFrom('invitations')
     .where('partner_id', '=', params.partnerId)
@@ -75,7 +102,10 @@ export async function deleteOpenInvitations(db: Kysely<DB>, params: { partnerId:
     .execute();
 }
 
-export async function setUserPassword(db: Kysely<DB>, params: { partnerId: string; id: string; name: string; passwordHash: string }) {
+export async function setUserPassword(
+  db: Kysely<DB>,
+  params: { partnerId: string; id: string; name: string; passwordHash: string },
+) {
   await db
     .updateTable('users')
     .set({ password_hash: params.passwordHash, display_name: params.name, active: true })
@@ -84,21 +114,44 @@ export async function setUserPassword(db: Kysely<DB>, params: { partnerId: strin
     .execute();
 }
 
-export async function deleteOrgUser(db: Kysely<DB>, params: { partnerId: string; orgId: string; id: string }) {
-  await db.deleteFrom('sessions').where('partner_id', '=', params.partnerId).where('user_id', '=', params.id).execute();
-  await db.deleteFrom('users').where('partner_id', '=', params.partnerId).where('org_id', '=', params.orgId).where('id', '=', params.id).execute();
+export async function deleteOrgUser(
+  db: Kysely<DB>,
+  params: { partnerId: string; orgId: string; id: string },
+) {
+  await db
+    .deleteFrom('sessions')
+    .where('partner_id', '=', params.partnerId)
+    .where('user_id', '=', params.id)
+    .execute();
+  await db
+    .deleteFrom('users')
+    .where('partner_id', '=', params.partnerId)
+    .where('org_id', '=', params.orgId)
+    .where('id', '=', params.id)
+    .execute();
 }
 
-export function insertExternalAdmin(db: Kysely<DB>, admin: { partnerId: string; customerId: string; email: string; name: string }) {
+export function insertExternalAdmin(
+  db: Kysely<DB>,
+  admin: { partnerId: string; customerId: string; email: string; name: string },
+) {
   return db
     .insertInto('external_admins')
-    .values({ partner_id: admin.partnerId, customer_id: admin.customerId, email: admin.email, display_name: admin.name })
+    .values({
+      partner_id: admin.partnerId,
+      customer_id: admin.customerId,
+      email: admin.email,
+      display_name: admin.name,
+    })
     .onConflict((oc) => oc.doNothing())
     .returning(['email', 'display_name', 'added_at'])
     .executeTakeFirst();
 }
 
-export function deleteExternalAdmin(db: Kysely<DB>, params: { partnerId: string; customerId: string; email: string }) {
+export function deleteExternalAdmin(
+  db: Kysely<DB>,
+  params: { partnerId: string; customerId: string; email: string },
+) {
   return db
     .deleteFrom('external_admins')
     .where('partner_id', '=', params.partnerId)

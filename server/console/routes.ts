@@ -4,12 +4,26 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import type { Kysely } from 'kysely';
-import { acceptAdminInvitationBody, consoleView, externalAdminAnswer, externalAdminBody, inviteAdminAnswer, inviteAdminBody } from '../../contract/console';
+import {
+  acceptAdminInvitationBody,
+  consoleView,
+  externalAdminAnswer,
+  externalAdminBody,
+  inviteAdminAnswer,
+  inviteAdminBody,
+} from '../../contract/console';
 import { sessionAnswer } from '../../contract/onboarding';
 import { requireUser } from '../auth/caller';
 import { notFound } from '../http/errors';
 import { signInAfterInvitation } from '../onboarding/routes';
-import { acceptAdminInvitation, addExternalAdmin, getConsole, inviteAdmin, removeAdmin, removeExternalAdmin } from './service';
+import {
+  acceptAdminInvitation,
+  addExternalAdmin,
+  getConsole,
+  inviteAdmin,
+  removeAdmin,
+  removeExternalAdmin,
+} from './service';
 
 const customerParams = z.object({ customerId: z.string().max(100) });
 const personParams = z.object({ customerId: z.string().max(100), email: z.string().max(254) });
@@ -23,12 +37,14 @@ export async function consoleRoutes(app: FastifyInstance, deps: { db: Kysely<DB>
       config: { access: 'user' },
       schema: {
         tags: ['console'],
-        summary: "A customer organization's console: profile, administrators, subscriptions with license usage",
+        summary:
+          "A customer organization's console: profile, administrators, subscriptions with license usage",
         params: customerParams,
         response: { 200: consoleView },
       },
     },
-    async (request) => getConsole(deps, { caller: requireUser(request), customerId: request.params.customerId }),
+    async (request) =>
+      getConsole(deps, { caller: requireUser(request), customerId: request.params.customerId }),
   );
 
   api.post(
@@ -44,16 +60,31 @@ export async function consoleRoutes(app: FastifyInstance, deps: { db: Kysely<DB>
       },
     },
     async (request, reply) => {
-      const answer = await inviteAdmin(deps, { caller: requireUser(request), customerId: request.params.customerId, ...request.body });
+      const answer = await inviteAdmin(deps, {
+        caller: requireUser(request),
+        customerId: request.params.customerId,
+        ...request.body,
+      });
       return reply.status(201).send(answer);
     },
   );
 
   api.delete(
     '/console/:customerId/admins/:email',
-    { config: { access: 'user' }, schema: { tags: ['console'], summary: 'Remove a customer administrator (full access only)', params: personParams } },
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['console'],
+        summary: 'Remove a customer administrator (full access only)',
+        params: personParams,
+      },
+    },
     async (request, reply) => {
-      await removeAdmin(deps, { caller: requireUser(request), customerId: request.params.customerId, email: request.params.email });
+      await removeAdmin(deps, {
+        caller: requireUser(request),
+        customerId: request.params.customerId,
+        email: request.params.email,
+      });
       return reply.status(204).send();
     },
   );
@@ -71,16 +102,31 @@ export async function consoleRoutes(app: FastifyInstance, deps: { db: Kysely<DB>
       },
     },
     async (request, reply) => {
-      const answer = await addExternalAdmin(deps, { caller: requireUser(request), customerId: request.params.customerId, ...request.body });
+      const answer = await addExternalAdmin(deps, {
+        caller: requireUser(request),
+        customerId: request.params.customerId,
+        ...request.body,
+      });
       return reply.status(201).send(answer);
     },
   );
 
   api.delete(
     '/console/:customerId/external-admins/:email',
-    { config: { access: 'user' }, schema: { tags: ['console'], summary: 'Remove an external administrator (full access only)', params: personParams } },
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['console'],
+        summary: 'Remove an external administrator (full access only)',
+        params: personParams,
+      },
+    },
     async (request, reply) => {
-      await removeExternalAdmin(deps, { caller: requireUser(request), customerId: request.params.customerId, email: request.params.email });
+      await removeExternalAdmin(deps, {
+        caller: requireUser(request),
+        customerId: request.params.customerId,
+        email: request.params.email,
+      });
       return reply.status(204).send();
     },
   );

@@ -32,7 +32,11 @@ export async function inviteCustomerAdmin(
   const existing = await queries.findOrgUser(db, input);
   const userId = existing?.id ?? randomUUID();
   if (!existing) {
-    await queries.insertCustomerUser(db, { ...input, id: userId, name: input.name ?? input.email.split('@')[0] ?? input.email });
+    await queries.insertCustomerUser(db, {
+      ...input,
+      id: userId,
+      name: input.name ?? input.email.split('@')[0] ?? input.email,
+    });
   }
   if (existing?.password_hash) return { userId, created: false, invitation: null };
   const token = randomSecret();
@@ -56,10 +60,16 @@ async function openConsole(db: Kysely<DB>, caller: UserCaller, customerId: strin
   const ownOrg = !partnerUser && caller.orgId === customerId.toLowerCase();
   const customer =
     partnerUser || ownOrg
-      ? await findScopedCustomer(db, { scope: partnerUser ? customerScope(caller) : { partnerId: caller.partnerId }, customerId })
+      ? await findScopedCustomer(db, {
+          scope: partnerUser ? customerScope(caller) : { partnerId: caller.partnerId },
+          customerId,
+        })
       : undefined;
   if (!customer) throw notFound(`Customer ${customerId}`);
-  const access: ConsoleAccess = caller.role === 'partner_readonly_admin' || caller.role === 'customer_readonly_admin' ? 'read-only' : 'full';
+  const access: ConsoleAccess =
+    caller.role === 'partner_readonly_admin' || caller.role === 'customer_readonly_admin'
+      ? 'read-only'
+      : 'full';
   return { customer, access };
 }
 
@@ -83,7 +93,12 @@ export async function getConsole(deps: ConsoleDeps, input: { caller: UserCaller;
     customerSubscriptions(deps.db, { scope: { partnerId }, asOf, customerId: customer.id }),
   ]);
   return {
-    organization: { id: customer.id, name: customer.name, country: customer.country, createdAt: customer.created_at },
+    organization: {
+      id: customer.id,
+      name: customer.name,
+      country: customer.country,
+      createdAt: customer.created_at,
+    },
     access,
     admins,
     externalAdmins,
@@ -113,15 +128,26 @@ export async function inviteAdmin(
   const partnerId = input.caller.partnerId;
   return deps.db.transaction().execute(async (trx) => {
     const existing = await queries.findOrgUser(trx, { partnerId, orgId: customer.id, email: input.email });
-    if (existing?.password_hash) throw httpError(409, 'conflict', `${input.email} is an administrator of ${customer.name} already.`);
-    const invited = await inviteCustomerAdmin(trx, { partnerId, orgId: customer.id, email: input.email, name: input.name, role: input.role });
+    if (existing?.password_hash)
+      throw httpError(409, 'conflict', `${input.email} is an administrator of ${customer.name} already.`);
+    const invited = await inviteCustomerAdmin(trx, {
+      partnerId,
+      orgId: customer.id,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+    });
     await recordAudit(trx, {
       partnerId,
       actor: actorOf(input.caller),
       action: existing ? 'customer_admin.reinvite' : 'customer_admin.invite',
       objectType: 'customer',
       objectId: customer.id,
-      after: { email: input.email, name: existing?.display_name ?? input.name, role: existing?.role ?? input.role },
+      after: {
+        email: input.email,
+        name: existing?.display_name ?? input.name,
+        role: existing?.role ?? input.role,
+      },
     });
     return {
       email: input.email,
@@ -134,7 +160,10 @@ export async function inviteAdmin(
 
 // Removals find their target before checking rights: read-only callers see these lists anyway, so "not found"
 // tells them nothing new.
-export async function removeAdmin(deps: ConsoleDeps, input: { caller: UserCaller; customerId: string; email: string }) {
+export async function removeAdmin(
+  deps: ConsoleDeps,
+  input: { caller: UserCaller; customerId: string; email: string },
+) {
   const { customer, access } = await openConsole(deps.db, input.caller, input.customerId);
   const partnerId = input.caller.partnerId;
   const email = input.email.trim().toLowerCase();
@@ -142,7 +171,8 @@ export async function removeAdmin(deps: ConsoleDeps, input: { caller: UserCaller
     const user = await queries.findOrgUser(trx, { partnerId, orgId: customer.id, email });
     if (!user) throw notFound(`Administrator ${email} of this organization`);
     requireFullAccess(access);
-    if (user.id === input.caller.userId) throw httpError(409, 'conflict', "You can't remove yourself; ask another administrator.");
+    if (user.id === input.caller.userId)
+      throw httpError(409, 'conflict', "You can't remove yourself; ask another administrator.");
     await queries.deleteOrgUser(trx, { partnerId, orgId: customer.id, id: user.id });
     await queries.deleteOpenInvitations(trx, { partnerId, orgId: customer.id, email });
     await recordAudit(trx, {
@@ -156,12 +186,25 @@ export async function removeAdmin(deps: ConsoleDeps, input: { caller: UserCaller
   });
 }
 
-export async function addExternalAdmin(deps: ConsoleDeps, input: { caller: UserCaller; customerId: string; email: string; name: string }) {
+export async function addExternalAdmin(
+  deps: ConsoleDeps,
+  input: { caller: UserCaller; customerId: string; email: string; name: string },
+) {
   const customer = await openForChange(deps.db, input.caller, input.customerId);
   const partnerId = input.caller.partnerId;
   return deps.db.transaction().execute(async (trx) => {
-    const added = await queries.insertExternalAdmin(trx, { partnerId, customerId: customer.id, email: input.email, name: input.name });
-    if (!added) throw httpError(409, 'conflict', `${input.email} is an external administrator of ${customer.name} already.`);
+    const added = await queries.insertExternalAdmin(trx, {
+      partnerId,
+      customerId: customer.id,
+      email: input.email,
+      name: input.name,
+    });
+    if (!added)
+      throw httpError(
+        409,
+        'conflict',
+        `${input.email} is an external administrator of ${customer.name} already.`,
+      );
     await recordAudit(trx, {
       partnerId,
       actor: actorOf(input.caller),
@@ -174,7 +217,10 @@ export async function addExternalAdmin(deps: ConsoleDeps, input: { caller: UserC
   });
 }
 
-export async function removeExternalAdmin(deps: ConsoleDeps, input: { caller: UserCaller; customerId: string; email: string }) {
+export async function removeExternalAdmin(
+  deps: ConsoleDeps,
+  input: { caller: UserCaller; customerId: string; email: string },
+) {
   const { customer, access } = await openConsole(deps.db, input.caller, input.customerId);
   const partnerId = input.caller.partnerId;
   const email = input.email.trim().toLowerCase();
@@ -196,8 +242,14 @@ export async function removeExternalAdmin(deps: ConsoleDeps, input: { caller: Us
 async function openAdminInvitation(db: Kysely<DB>, token: string, forUpdate = false) {
   const invitation = await queries.findAdminInvitation(db, sha256(token), forUpdate);
   if (!invitation) return undefined;
-  if (invitation.accepted_at) throw httpError(409, 'conflict', 'This invitation has been used already. Sign in instead.');
-  if (Date.parse(invitation.expires_at) < Date.now()) throw httpError(409, 'conflict', 'This invitation has expired. Ask an administrator to invite you again.');
+  if (invitation.accepted_at)
+    throw httpError(409, 'conflict', 'This invitation has been used already. Sign in instead.');
+  if (Date.parse(invitation.expires_at) < Date.now())
+    throw httpError(
+      409,
+      'conflict',
+      'This invitation has expired. Ask an administrator to invite you again.',
+    );
   return invitation;
 }
 
@@ -205,14 +257,23 @@ async function openAdminInvitation(db: Kysely<DB>, token: string, forUpdate = fa
 export async function describeAdminInvitation(deps: ConsoleDeps, token: string) {
   const invitation = await openAdminInvitation(deps.db, token);
   if (!invitation) return undefined;
-  return { email: invitation.email, kind: 'customer_admin' as const, plan: null, termsVersion, organization: { name: invitation.org_name } };
+  return {
+    email: invitation.email,
+    kind: 'customer_admin' as const,
+    plan: null,
+    termsVersion,
+    organization: { name: invitation.org_name },
+  };
 }
 
 /**
  * The invited customer administrator sets a name and password. Answers who to sign in, or undefined when the
  * token is not a customer administrator invitation.
  */
-export async function acceptAdminInvitation(deps: ConsoleDeps, input: { token: string; name: string; password: string }) {
+export async function acceptAdminInvitation(
+  deps: ConsoleDeps,
+  input: { token: string; name: string; password: string },
+) {
   return deps.db.transaction().execute(async (trx) => {
     const invitation = await openAdminInvitation(trx, input.token, true);
     if (!invitation) return undefined;
@@ -221,13 +282,27 @@ export async function acceptAdminInvitation(deps: ConsoleDeps, input: { token: s
     const partnerId = invitation.partner_id as string;
     const orgId = invitation.org_id as string;
     const user = await queries.findOrgUser(trx, { partnerId, orgId, email: invitation.email });
-    if (!user) throw httpError(409, 'conflict', `${invitation.email} is no longer an administrator of ${invitation.org_name}.`);
+    if (!user)
+      throw httpError(
+        409,
+        'conflict',
+        `${invitation.email} is no longer an administrator of ${invitation.org_name}.`,
+      );
     const signsInElsewhere = await findSignInUser(trx, invitation.email);
     if (signsInElsewhere && signsInElsewhere.id !== user.id) {
-      throw httpError(409, 'conflict', `${invitation.email} signs in to another organization already; ask to be invited with another e-mail address.`);
+      throw httpError(
+        409,
+        'conflict',
+        `${invitation.email} signs in to another organization already; ask to be invited with another e-mail address.`,
+      );
     }
     const now = new Date().toISOString();
-    await queries.setUserPassword(trx, { partnerId, id: user.id, name: input.name, passwordHash: await hashPassword(input.password) });
+    await queries.setUserPassword(trx, {
+      partnerId,
+      id: user.id,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+    });
     await queries.markInvitationAccepted(trx, invitation.id, now);
     await recordAudit(trx, {
       partnerId,

@@ -2,7 +2,15 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema';
 import type { StatusThresholds } from '../config';
 import type { CustomerScope } from '../auth/caller';
-import { day, endOfDay, productOrder, purchasedLicenses, subscriptionsAt, usageAt, type PortfolioParams } from '../portfolio/queries';
+import {
+  day,
+  endOfDay,
+  productOrder,
+  purchasedLicenses,
+  subscriptionsAt,
+  usageAt,
+  type PortfolioParams,
+} from '../portfolio/queries';
 import { customerDay, kpiColumns } from '../portfolio/customer-day';
 import type { KpiName } from '../kpis/queries';
 import { searchWords } from './search';
@@ -17,7 +25,10 @@ export type CustomerFilters = {
   kpi?: KpiName;
 };
 
-export type CustomerSort = { key: 'name' | 'status' | 'nextEndDate' | 'licenses' | 'lastActivity'; descending: boolean };
+export type CustomerSort = {
+  key: 'name' | 'status' | 'nextEndDate' | 'licenses' | 'lastActivity';
+  descending: boolean;
+};
 
 /** Who is asking: 'me' and 'external' are about this person; a token is nobody's "me". */
 export type Viewer = { userId?: string; email?: string };
@@ -99,7 +110,10 @@ function filterConditions(params: ListParams): RawBuilder<unknown>[] {
 function searchCondition(partnerId: string, q: string) {
   const words = searchWords(q).map((word) => `% ${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const byName = words.length
-    ? sql.join(words.map((pattern) => sql`r.search_name like ${pattern}`), sql` and `)
+    ? sql.join(
+        words.map((pattern) => sql`r.search_name like ${pattern}`),
+        sql` and `,
+      )
     : sql`false`;
   const lowered = q.toLowerCase();
   return sql`(
@@ -114,7 +128,15 @@ function searchCondition(partnerId: string, q: string) {
 }
 
 // The columns the sort reads, of rows aliased `alias`.
-const sortColumns = ['status_rank', 'next_end_date', 'purchased', 'last_admin_sign_in_at', 'sort_name', 'id', 'order_number'] as const;
+const sortColumns = [
+  'status_rank',
+  'next_end_date',
+  'purchased',
+  'last_admin_sign_in_at',
+  'sort_name',
+  'id',
+  'order_number',
+] as const;
 
 function orderBy(sort: CustomerSort, alias: string) {
   const column = (name: (typeof sortColumns)[number]) => sql.ref(`${alias}.${name}`);
@@ -135,7 +157,9 @@ export async function listCustomers(db: Kysely<DB>, params: ListParams): Promise
   const paging = params.limit !== undefined ? sql`limit ${params.limit} offset ${params.offset ?? 0}` : sql``;
   if (!params.stored) {
     const { rows } = await sql<CustomerRow>`
-      select r.*, count(*) over ()::int as total ${matching} order by ${orderBy(params.sort, 'r')} ${paging}`.execute(db);
+      select r.*, count(*) over ()::int as total ${matching} order by ${orderBy(params.sort, 'r')} ${paging}`.execute(
+      db,
+    );
     return rows;
   }
   // From customer_day, counting and sorting carry only the sort keys; the page's rows are read by key afterwards.
@@ -157,7 +181,10 @@ export async function countMatching(db: Kysely<DB>, params: ListParams): Promise
   return rows[0]?.total ?? 0;
 }
 
-export async function findCustomerRow(db: Kysely<DB>, params: Omit<ListParams, 'filters' | 'sort'> & { customerId: string }) {
+export async function findCustomerRow(
+  db: Kysely<DB>,
+  params: Omit<ListParams, 'filters' | 'sort'> & { customerId: string },
+) {
   const rows = await listCustomers(db, { ...params, filters: {}, sort: { key: 'name', descending: false } });
   return rows[0];
 }
@@ -185,7 +212,10 @@ export type SubscriptionDetailRow = {
 };
 
 /** A customer's subscriptions with their license figures per product at asOf. */
-export async function customerSubscriptions(db: Kysely<DB>, params: PortfolioParams & { customerId: string }) {
+export async function customerSubscriptions(
+  db: Kysely<DB>,
+  params: PortfolioParams & { customerId: string },
+) {
   const partnerId = params.scope.partnerId;
   const { rows } = await sql<SubscriptionDetailRow>`
     select s.id, s.kind, s.status, s.active, s.start_date, s.end_date, s.effective_end, s.auto_renew, s.term_months,
@@ -227,8 +257,16 @@ export function ordersOf(db: Kysely<DB>, partnerId: string, subscriptionIds: str
     .execute();
 }
 
-export async function customerAdmins(db: Kysely<DB>, params: { partnerId: string; customerId: string; asOf: string }) {
-  const { rows } = await sql<{ email: string; name: string; role: string | null; lastSignInAt: string | null }>`
+export async function customerAdmins(
+  db: Kysely<DB>,
+  params: { partnerId: string; customerId: string; asOf: string },
+) {
+  const { rows } = await sql<{
+    email: string;
+    name: string;
+    role: string | null;
+    lastSignInAt: string | null;
+  }>`
     select u.email, u.display_name as name, u.role,
            (select max(g.at) from admin_sign_ins g where g.partner_id = u.partner_id and g.customer_id = u.org_id
               and g.email = u.email and g.at < ${endOfDay(params.asOf)}) as "lastSignInAt"
@@ -249,7 +287,14 @@ export function externalAdminsOf(db: Kysely<DB>, params: { partnerId: string; cu
 
 /** Partner administrators assigned to the customer, and everyone who sees all customers anyway. */
 export async function partnerAdminsOf(db: Kysely<DB>, params: { partnerId: string; customerId: string }) {
-  const { rows } = await sql<{ user_id: string; name: string; email: string; role: string; source: string | null; all_customers: boolean }>`
+  const { rows } = await sql<{
+    user_id: string;
+    name: string;
+    email: string;
+    role: string;
+    source: string | null;
+    all_customers: boolean;
+  }>`
     select u.id as user_id, u.display_name as name, u.email, u.role, a.source,
            u.role in ('partner_full_admin', 'partner_readonly_admin') as all_customers
     from users u

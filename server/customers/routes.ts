@@ -42,7 +42,10 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps &
       },
     },
     async (request, reply) => {
-      const { csv, asOf } = await customersCsv(deps, { caller: requireReader(request), query: request.query });
+      const { csv, asOf } = await customersCsv(deps, {
+        caller: requireReader(request),
+        query: request.query,
+      });
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${csvFileName('customers', asOf)}"`)
@@ -71,7 +74,14 @@ export async function customerRoutes(app: FastifyInstance, deps: CustomersDeps &
 
   api.get(
     '/tags',
-    { config: { access: 'reader' }, schema: { tags: ['customers'], summary: 'Tags in use on customers', response: { 200: z.object({ items: z.array(z.string()) }) } } },
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Tags in use on customers',
+        response: { 200: z.object({ items: z.array(z.string()) }) },
+      },
+    },
     async (request) => ({ items: await listTags(deps.db, customerScope(requireReader(request))) }),
   );
 }

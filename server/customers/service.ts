@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { StatusThresholds } from '../config';
 import { customerScope, type PartnerCaller } from '../auth/caller';
-import type { CustomerDetail, CustomerListItem, CustomerListQuery, customerListQuery } from '../../contract/customers';
+import type {
+  CustomerDetail,
+  CustomerListItem,
+  CustomerListQuery,
+  customerListQuery,
+} from '../../contract/customers';
 import type { z } from 'zod';
 import { notFound } from '../http/errors';
 import { toCsv } from '../http/csv';
@@ -73,7 +78,10 @@ async function listParams(deps: CustomersDeps, caller: PartnerCaller, query: Par
   };
 }
 
-export async function listCustomers(deps: CustomersDeps, input: { caller: PartnerCaller; query: ParsedListQuery }) {
+export async function listCustomers(
+  deps: CustomersDeps,
+  input: { caller: PartnerCaller; query: ParsedListQuery },
+) {
   const params = await listParams(deps, input.caller, input.query);
   const rows = await queries.listCustomers(deps.db, {
     ...params,
@@ -85,13 +93,30 @@ export async function listCustomers(deps: CustomersDeps, input: { caller: Partne
   return { items: rows.map(toListItem), total };
 }
 
-export async function customersCsv(deps: CustomersDeps, input: { caller: PartnerCaller; query: ParsedListQuery }) {
+export async function customersCsv(
+  deps: CustomersDeps,
+  input: { caller: PartnerCaller; query: ParsedListQuery },
+) {
   const params = await listParams(deps, input.caller, input.query);
   const rows = (await queries.listCustomers(deps.db, params)).map(toListItem);
   return {
     asOf: params.asOf,
     csv: toCsv(
-      ['id', 'externalId', 'name', 'country', 'statuses', 'products', 'purchased', 'assigned', 'nextEndDate', 'lastAdminSignInAt', 'tags', 'managedBy', 'orderNumber'],
+      [
+        'id',
+        'externalId',
+        'name',
+        'country',
+        'statuses',
+        'products',
+        'purchased',
+        'assigned',
+        'nextEndDate',
+        'lastAdminSignInAt',
+        'tags',
+        'managedBy',
+        'orderNumber',
+      ],
       rows.map((r) => [
         r.id,
         r.externalId,
@@ -175,7 +200,13 @@ export async function getCustomer(
       })),
     orders: orders
       .filter((o) => o.subscription_id === s.id)
-      .map((o) => ({ number: o.number, type: o.type, requestedStartDate: o.requested_start_date, receivedAt: o.received_at, lines: o.lines })),
+      .map((o) => ({
+        number: o.number,
+        type: o.type,
+        requestedStartDate: o.requested_start_date,
+        receivedAt: o.received_at,
+        lines: o.lines,
+      })),
   }));
   return {
     ...toListItem(row),

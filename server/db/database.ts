@@ -23,9 +23,7 @@ export type Database = {
 };
 
 export type DatabaseOptions =
-  | { databaseUrl: string }
-  | { dataDir: string }
-  | { memory: true; templateFile?: string };
+  { databaseUrl: string } | { dataDir: string } | { memory: true; templateFile?: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
@@ -83,13 +81,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query('create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())');
+    await client.query(
+      'create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())',
+    );
     for (const migration of migrations) {
       await client.query('begin');
       try {
         // Two servers starting against one PostgreSQL database take turns here.
         await client.query('select pg_advisory_xact_lock(7283401)');
-        const applied = await client.query('select 1 from schema_migrations where version = $1', [migration.version]);
+        const applied = await client.query('select 1 from schema_migrations where version = $1', [
+          migration.version,
+        ]);
         if (applied.rowCount === 0) {
           await client.query(migration.sql);
           await client.query('insert into schema_migrations (version) values ($1)', [migration.version]);

@@ -1,5 +1,15 @@
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  readdirSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export type EmbeddedServer = {
@@ -14,7 +24,8 @@ type WorkerMessage =
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
-const dataDirectoryInUse = (message: string) => Object.assign(new Error(message), { code: 'DATA_DIR_IN_USE' });
+const dataDirectoryInUse = (message: string) =>
+  Object.assign(new Error(message), { code: 'DATA_DIR_IN_USE' });
 
 const workerUrl = new URL('./pglite-worker.mjs', import.meta.url);
 
@@ -22,7 +33,10 @@ const workerUrl = new URL('./pglite-worker.mjs', import.meta.url);
  * Starts PGlite in a worker thread. With `dataDir` it persists there, guarded by a lock file; without it the
  * database lives in memory (tests), optionally loaded from a template made by `dump`.
  */
-export async function startEmbeddedServer(options: { dataDir?: string; templateFile?: string }): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(options: {
+  dataDir?: string;
+  templateFile?: string;
+}): Promise<EmbeddedServer> {
   if (!options.dataDir) return spawnWorker({ templateFile: options.templateFile });
 
   const dataDir = resolve(options.dataDir);
@@ -106,7 +120,9 @@ async function spawnWorker(workerData: { dataDir?: string; templateFile?: string
     else waiter?.resolve(message);
   });
   worker.on('error', (error) => pending?.reject(error));
-  worker.on('exit', (code) => pending?.reject(new Error(`The embedded database stopped (exit code ${code}).`)));
+  worker.on('exit', (code) =>
+    pending?.reject(new Error(`The embedded database stopped (exit code ${code}).`)),
+  );
 
   const ready = await next();
   if (ready.type !== 'ready') throw new Error('The embedded database did not start.');

@@ -879,11 +879,22 @@ function perProduct(plan: SubscriptionPlan): SubscriptionPlan[] {
 function roomDevices(args: { random: Random; tier: Tier; plans: SubscriptionPlan[] }): SubscriptionPlan[] {
   const { random, tier, plans } = args;
   if (plans.some((plan) => plan.lines.some((line) => line.product === 'devices'))) return [];
-  const meetings = plans.find((plan) => plan.kind === 'paid' && plan.status === 'active' && plan.lines.some((line) => line.product === 'meetings'));
+  const meetings = plans.find(
+    (plan) =>
+      plan.kind === 'paid' &&
+      plan.status === 'active' &&
+      plan.lines.some((line) => line.product === 'meetings'),
+  );
   const seats = meetings?.lines.find((line) => line.product === 'meetings')?.quantity;
   if (meetings === undefined || seats === undefined || !random.chance(0.5)) return [];
   const quantity = niceQuantity(seats * random.between(0.05, 0.2));
-  const line: LinePlan = { product: 'devices', sku: sku('devices', tier, 'paid'), quantity, orderedQuantity: quantity, health: 'healthy' };
+  const line: LinePlan = {
+    product: 'devices',
+    sku: sku('devices', tier, 'paid'),
+    quantity,
+    orderedQuantity: quantity,
+    health: 'healthy',
+  };
   return [{ ...meetings, lines: [line], unpaidInvoices: 0 }];
 }
 

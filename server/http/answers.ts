@@ -17,7 +17,12 @@ import { portfolioVersions } from '../portfolio/queries';
 
 export type AnswerMemo = {
   /** The answer to `request` as JSON text: the one computed at the current versions, or `compute`'s. */
-  json: (params: { request: FastifyRequest; caller: PartnerCaller; schema: z.ZodType; compute: () => Promise<unknown> }) => Promise<string>;
+  json: (params: {
+    request: FastifyRequest;
+    caller: PartnerCaller;
+    schema: z.ZodType;
+    compute: () => Promise<unknown>;
+  }) => Promise<string>;
 };
 
 /** Keys and JSON text together: room for about a thousand customer-list pages or a hundred analytics overviews. */
@@ -57,7 +62,15 @@ export function createAnswerMemo({
     async json({ request, caller, schema, compute }) {
       const versions = await portfolioVersions(db, caller.partnerId);
       const viewer = caller.kind === 'user' ? `${caller.userId} ${caller.role}` : 'token';
-      const key = [caller.partnerId, versions.facts, versions.people, todayUtc(), viewer, request.method, request.url].join('\n');
+      const key = [
+        caller.partnerId,
+        versions.facts,
+        versions.people,
+        todayUtc(),
+        viewer,
+        request.method,
+        request.url,
+      ].join('\n');
       const fresh = /\bno-cache\b/i.test(request.headers['cache-control'] ?? '');
       const kept = fresh ? undefined : answers.get(key);
       if (kept !== undefined) {
@@ -67,7 +80,12 @@ export function createAnswerMemo({
       const pending = fresh ? undefined : computing.get(key);
       if (pending) return pending;
       // The route's own response serializer: the answer is checked against its schema once, when computed.
-      const serialize = serializerCompiler({ schema, method: request.method, url: request.url, httpStatus: '200' });
+      const serialize = serializerCompiler({
+        schema,
+        method: request.method,
+        url: request.url,
+        httpStatus: '200',
+      });
       const text = settleUsage(caller.partnerId)
         .then(compute)
         .then((answer) => serialize(answer));

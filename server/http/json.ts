@@ -16,7 +16,8 @@ export function exceedsNesting(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -42,7 +43,13 @@ function forbiddenKeyPath(value: unknown, path: string): string | undefined {
   for (const [key, child] of Object.entries(value)) {
     const here = path ? `${path}.${key}` : key;
     if (key === '__proto__') return here;
-    if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) return `${here}.prototype`;
+    if (
+      key === 'constructor' &&
+      typeof child === 'object' &&
+      child !== null &&
+      Object.hasOwn(child, 'prototype')
+    )
+      return `${here}.prototype`;
     const found = forbiddenKeyPath(child, here);
     if (found) return found;
   }
@@ -54,20 +61,33 @@ function forbiddenKeyPath(value: unknown, path: string): string | undefined {
  * Every refusal is a 400 that says what was wrong.
  */
 export function parseJsonBody(text: string): unknown {
-  if (text.length === 0) throw httpError(400, 'invalid_request', 'The request body is empty; send a JSON document.');
+  if (text.length === 0)
+    throw httpError(400, 'invalid_request', 'The request body is empty; send a JSON document.');
   if (exceedsNesting(text, maxJsonDepth)) {
-    throw httpError(400, 'invalid_request', `The JSON body nests arrays and objects more than ${maxJsonDepth} levels deep.`, { maxDepth: maxJsonDepth });
+    throw httpError(
+      400,
+      'invalid_request',
+      `The JSON body nests arrays and objects more than ${maxJsonDepth} levels deep.`,
+      { maxDepth: maxJsonDepth },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw httpError(400, 'invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw httpError(
+      400,
+      'invalid_request',
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
   // Only a text that mentions such a key is walked, so ordinary bodies cost nothing more.
   if (forbiddenKeyHints.some((hint) => text.includes(hint))) {
     const path = forbiddenKeyPath(value, '');
-    if (path) throw httpError(400, 'invalid_request', `The JSON body has the key ${path}, which is not allowed.`, [{ path, message: 'is not allowed' }]);
+    if (path)
+      throw httpError(400, 'invalid_request', `The JSON body has the key ${path}, which is not allowed.`, [
+        { path, message: 'is not allowed' },
+      ]);
   }
   return value;
 }

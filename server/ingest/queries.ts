@@ -87,7 +87,11 @@ export type SubscriptionInput = {
   lines: { product: string; sku: string; quantity: number }[];
 };
 
-export async function upsertSubscriptions(db: Kysely<DB>, partnerId: string, subscriptions: SubscriptionInput[]) {
+export async function upsertSubscriptions(
+  db: Kysely<DB>,
+  partnerId: string,
+  subscriptions: SubscriptionInput[],
+) {
   if (!subscriptions.length) return;
   const column = <K extends keyof SubscriptionInput>(key: K) => subscriptions.map((s) => s[key]);
   await sql`
@@ -111,12 +115,16 @@ export async function replaceLines(
   partnerId: string,
   subscriptions: { id: string; lines: { product: string; sku: string; quantity: number }[] }[],
 ) {
-  const lines = subscriptions.flatMap((s) => mergeLines(s.lines).map((line) => ({ subscriptionId: s.id, ...line })));
+  const lines = subscriptions.flatMap((s) =>
+    mergeLines(s.lines).map((line) => ({ subscriptionId: s.id, ...line })),
+  );
   await sql`
     delete from subscription_lines l
     where l.partner_id = ${partnerId} and l.subscription_id = any(${subscriptions.map((s) => s.id)}::text[])
       and (l.subscription_id, l.product, l.sku) not in (
-        select * from unnest(${lines.map((l) => l.subscriptionId)}::text[], ${lines.map((l) => l.product)}::text[], ${lines.map((l) => l.sku)}::text[]))`.execute(db);
+        select * from unnest(${lines.map((l) => l.subscriptionId)}::text[], ${lines.map((l) => l.product)}::text[], ${lines.map((l) => l.sku)}::text[]))`.execute(
+    db,
+  );
   await upsertLines(db, partnerId, lines);
 }
 
@@ -159,7 +167,11 @@ export type OrderInput = {
 };
 
 /** Upserts orders and answers the numbers that were new: only those have effects on subscriptions. */
-export async function upsertOrders(db: Kysely<DB>, partnerId: string, orders: OrderInput[]): Promise<Set<string>> {
+export async function upsertOrders(
+  db: Kysely<DB>,
+  partnerId: string,
+  orders: OrderInput[],
+): Promise<Set<string>> {
   if (!orders.length) return new Set();
   const column = <K extends keyof OrderInput>(key: K) => orders.map((o) => o[key]);
   const { rows } = await sql<{ number: string; inserted: boolean }>`
@@ -184,7 +196,12 @@ export async function upsertOrders(db: Kysely<DB>, partnerId: string, orders: Or
   return new Set(rows.filter((row) => row.inserted).map((row) => row.number));
 }
 
-export async function extendSubscription(db: Kysely<DB>, partnerId: string, subscriptionId: string, months: number) {
+export async function extendSubscription(
+  db: Kysely<DB>,
+  partnerId: string,
+  subscriptionId: string,
+  months: number,
+) {
   await sql`update subscriptions set end_date = (end_date + make_interval(months => ${months}::int))::date, updated_at = now()
             where partner_id = ${partnerId} and id = ${subscriptionId}`.execute(db);
 }
@@ -236,9 +253,20 @@ export type UsageInput = {
  * by pair (pairs[n] indexes subscriptions / products, from 1), each group in date order, each date once. The
  * usage log keeps batches in this form too (migration 008).
  */
-type UsageColumns = Pick<UsageBatchesTable, 'subscriptions' | 'products' | 'pairs' | 'dates' | 'assigned' | 'used' | 'used90d'>;
+type UsageColumns = Pick<
+  UsageBatchesTable,
+  'subscriptions' | 'products' | 'pairs' | 'dates' | 'assigned' | 'used' | 'used90d'
+>;
 
-const noUsage = (): UsageColumns => ({ subscriptions: [], products: [], pairs: [], dates: [], assigned: [], used: [], used90d: [] });
+const noUsage = (): UsageColumns => ({
+  subscriptions: [],
+  products: [],
+  pairs: [],
+  dates: [],
+  assigned: [],
+  used: [],
+  used90d: [],
+});
 
 /** Rows in ph_record_usage's form; of two rows for one day, the later wins. Grouping here spares the database a sort. */
 function groupUsage(usage: UsageInput[]): UsageColumns {
@@ -278,7 +306,7 @@ function mergeUsage(batches: UsageColumns[]): UsageColumns {
   type Run = { batch: UsageColumns; first: number; last: number };
   const byPair = new Map<string, { subscription: string; product: string; runs: Run[] }>();
   for (const batch of batches) {
-    for (let first = 0; first < batch.pairs.length; ) {
+    for (let first = 0; first < batch.pairs.length;) {
       const pair = batch.pairs[first] as number;
       let last = first;
       while (batch.pairs[last + 1] === pair) last++;
@@ -305,11 +333,22 @@ function mergeUsage(batches: UsageColumns[]): UsageColumns {
     merged.subscriptions.push(subscription);
     merged.products.push(product);
     // Telemetry's batches follow one another in time: their runs then just go one after the other.
-    if (runs.every((run, i) => i === 0 || dateAt(runs[i - 1] as Run, (runs[i - 1] as Run).last) < dateAt(run, run.first))) {
+    if (
+      runs.every(
+        (run, i) => i === 0 || dateAt(runs[i - 1] as Run, (runs[i - 1] as Run).last) < dateAt(run, run.first),
+      )
+    ) {
       for (const run of runs) for (let n = run.first; n <= run.last; n++) push(run, n);
       continue;
     }
-    const rows = runs.flatMap((run, order) => Array.from({ length: run.last - run.first + 1 }, (_, i) => ({ run, order, n: run.first + i, date: dateAt(run, run.first + i) })));
+    const rows = runs.flatMap((run, order) =>
+      Array.from({ length: run.last - run.first + 1 }, (_, i) => ({
+        run,
+        order,
+        n: run.first + i,
+        date: dateAt(run, run.first + i),
+      })),
+    );
     // Sorted by date, then by arrival; the last row of a day is kept.
     rows.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.order - y.order));
     rows.forEach((row, i) => {
@@ -365,7 +404,9 @@ export async function lockUsageLog(trx: Kysely<DB>, partnerId: string) {
 /** The partner's logged batches in the order they came: their ids and row counts. */
 export async function loggedBatches(db: Kysely<DB>, partnerId: string) {
   const { rows } = await sql<{ id: string; rows: number }>`
-    select id::text, cardinality(dates) as rows from usage_batches where partner_id = ${partnerId} order by id`.execute(db);
+    select id::text, cardinality(dates) as rows from usage_batches where partner_id = ${partnerId} order by id`.execute(
+    db,
+  );
   return rows;
 }
 
@@ -374,7 +415,9 @@ export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: 
   // The arrays come as text, parsed here: a fifth of the time node-postgres takes element by element.
   const { rows } = await sql<Record<keyof UsageColumns, string>>`
     select subscriptions::text, products::text, pairs::text, dates::text, assigned::text, used::text, used90d::text
-    from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[]) order by id`.execute(db);
+    from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[]) order by id`.execute(
+    db,
+  );
   const numbers = (text: string) => parseArrayText(text).map(Number);
   const batches = rows.map((batch) => ({
     subscriptions: parseArrayText(batch.subscriptions),
@@ -386,7 +429,9 @@ export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: 
     used90d: numbers(batch.used90d),
   }));
   await recordUsage(db, partnerId, mergeUsage(batches));
-  await sql`delete from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[])`.execute(db);
+  await sql`delete from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[])`.execute(
+    db,
+  );
 }
 
 /**
@@ -397,7 +442,9 @@ export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: 
  */
 function arrayText(values: readonly (string | number)[]): string {
   const element = (value: string | number) =>
-    typeof value === 'number' ? value : `"${value.includes('"') || value.includes('\\') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
+    typeof value === 'number'
+      ? value
+      : `"${value.includes('"') || value.includes('\\') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
   return `{${values.map(element).join(',')}}`;
 }
 

@@ -79,28 +79,61 @@ export async function ingestBatch(
     const customerKnown = (id: string) => batchCustomers.has(id) || storedCustomers.has(id);
 
     const batchSubscriptions = new Set(subscriptions.map((s) => s.id));
-    const subscriptionRefs = [...usage, ...invoices, ...orders].map((r) => r.subscriptionId).filter((id) => !batchSubscriptions.has(id));
-    const storedSubscriptions = await queries.storedSubscriptionIds(trx, partnerId, [...new Set(subscriptionRefs)]);
+    const subscriptionRefs = [...usage, ...invoices, ...orders]
+      .map((r) => r.subscriptionId)
+      .filter((id) => !batchSubscriptions.has(id));
+    const storedSubscriptions = await queries.storedSubscriptionIds(trx, partnerId, [
+      ...new Set(subscriptionRefs),
+    ]);
     const createdByOrders = new Set(
-      orders.filter((o) => o.type === 'new' && !batchSubscriptions.has(o.subscriptionId) && !storedSubscriptions.has(o.subscriptionId)).map((o) => o.subscriptionId),
+      orders
+        .filter(
+          (o) =>
+            o.type === 'new' &&
+            !batchSubscriptions.has(o.subscriptionId) &&
+            !storedSubscriptions.has(o.subscriptionId),
+        )
+        .map((o) => o.subscriptionId),
     );
-    const subscriptionKnown = (id: string) => batchSubscriptions.has(id) || storedSubscriptions.has(id) || createdByOrders.has(id);
+    const subscriptionKnown = (id: string) =>
+      batchSubscriptions.has(id) || storedSubscriptions.has(id) || createdByOrders.has(id);
 
     batch.subscriptions.forEach((s, i) => {
-      if (s.customerId && !customerKnown(s.customerId)) problem(`subscriptions[${i}].customerId`, `refers to customer ${s.customerId}, which is neither in this batch nor stored`);
+      if (s.customerId && !customerKnown(s.customerId))
+        problem(
+          `subscriptions[${i}].customerId`,
+          `refers to customer ${s.customerId}, which is neither in this batch nor stored`,
+        );
     });
     batch.signIns.forEach((s, i) => {
-      if (!customerKnown(s.customerId)) problem(`signIns[${i}].customerId`, `refers to customer ${s.customerId}, which is neither in this batch nor stored`);
+      if (!customerKnown(s.customerId))
+        problem(
+          `signIns[${i}].customerId`,
+          `refers to customer ${s.customerId}, which is neither in this batch nor stored`,
+        );
     });
     batch.orders.forEach((o, i) => {
-      if (o.type === 'new' && o.lines.length === 0 && createdByOrders.has(o.subscriptionId)) problem(`orders[${i}].lines`, 'a new order needs at least one line');
-      if (!subscriptionKnown(o.subscriptionId)) problem(`orders[${i}].subscriptionId`, `refers to subscription ${o.subscriptionId}, which is neither in this batch nor stored`);
+      if (o.type === 'new' && o.lines.length === 0 && createdByOrders.has(o.subscriptionId))
+        problem(`orders[${i}].lines`, 'a new order needs at least one line');
+      if (!subscriptionKnown(o.subscriptionId))
+        problem(
+          `orders[${i}].subscriptionId`,
+          `refers to subscription ${o.subscriptionId}, which is neither in this batch nor stored`,
+        );
     });
     batch.invoices.forEach((inv, i) => {
-      if (!subscriptionKnown(inv.subscriptionId)) problem(`invoices[${i}].subscriptionId`, `refers to subscription ${inv.subscriptionId}, which is neither in this batch nor stored`);
+      if (!subscriptionKnown(inv.subscriptionId))
+        problem(
+          `invoices[${i}].subscriptionId`,
+          `refers to subscription ${inv.subscriptionId}, which is neither in this batch nor stored`,
+        );
     });
     batch.usage.forEach((u, i) => {
-      if (!subscriptionKnown(u.subscriptionId)) problem(`usage[${i}].subscriptionId`, `refers to subscription ${u.subscriptionId}, which is neither in this batch nor stored`);
+      if (!subscriptionKnown(u.subscriptionId))
+        problem(
+          `usage[${i}].subscriptionId`,
+          `refers to subscription ${u.subscriptionId}, which is neither in this batch nor stored`,
+        );
     });
     if (issues.length) {
       const first = issues[0] as IssueDetail;
@@ -111,14 +144,24 @@ export async function ingestBatch(
     const customerIds = await queries.upsertCustomers(
       trx,
       partnerId,
-      customers.map((c) => ({ externalId: c.id, name: c.name, searchName: searchableName(c.name), country: c.country, createdAt: c.createdAt, tags: [...new Set(c.tags)] })),
+      customers.map((c) => ({
+        externalId: c.id,
+        name: c.name,
+        searchName: searchableName(c.name),
+        country: c.country,
+        createdAt: c.createdAt,
+        tags: [...new Set(c.tags)],
+      })),
     );
-    const orgId = (externalId: string) => customerIds.get(externalId) ?? storedCustomers.get(externalId) ?? null;
+    const orgId = (externalId: string) =>
+      customerIds.get(externalId) ?? storedCustomers.get(externalId) ?? null;
     await queries.upsertCustomerAdmins(
       trx,
       partnerId,
       lastByKey(
-        customers.flatMap((c) => c.admins.map((a) => ({ orgId: orgId(c.id) as string, email: a.email, name: a.name }))),
+        customers.flatMap((c) =>
+          c.admins.map((a) => ({ orgId: orgId(c.id) as string, email: a.email, name: a.name })),
+        ),
         (a) => `${a.orgId}\u0000${a.email}`,
       ),
     );
@@ -152,7 +195,11 @@ export async function ingestBatch(
           },
         ]);
       } else if (order.type === 'modify') {
-        await queries.upsertLines(trx, partnerId, order.lines.map((line) => ({ subscriptionId: order.subscriptionId, ...line })));
+        await queries.upsertLines(
+          trx,
+          partnerId,
+          order.lines.map((line) => ({ subscriptionId: order.subscriptionId, ...line })),
+        );
       } else if (order.type === 'renewal') {
         await queries.extendSubscription(trx, partnerId, order.subscriptionId, order.termMonths);
       } else if (order.type === 'cancel') {
@@ -189,7 +236,10 @@ export async function ingestBatch(
  * the answer, so the reads that follow plan with statistics that know the new rows. One connection for both: a
  * session's own changes are counted when it asks (another's may be reported seconds later).
  */
-export async function importBatch(deps: IngestDeps, input: Parameters<typeof ingestBatch>[1]): Promise<ImportCounts> {
+export async function importBatch(
+  deps: IngestDeps,
+  input: Parameters<typeof ingestBatch>[1],
+): Promise<ImportCounts> {
   return deps.db.connection().execute(async (db) => {
     const counts = await ingestBatch({ db }, input);
     await analyzeStaleTables(db);

@@ -8,7 +8,14 @@ import { countKpis, type Kpis } from './queries';
 
 export type KpisDeps = { db: Kysely<DB>; thresholds: StatusThresholds };
 
-export async function kpisFor(deps: KpisDeps, input: { caller: PartnerCaller; asOf?: string }): Promise<Kpis> {
-  const params = { scope: customerScope(input.caller), asOf: input.asOf ?? todayUtc(), thresholds: deps.thresholds };
+export async function kpisFor(
+  deps: KpisDeps,
+  input: { caller: PartnerCaller; asOf?: string },
+): Promise<Kpis> {
+  const params = {
+    scope: customerScope(input.caller),
+    asOf: input.asOf ?? todayUtc(),
+    thresholds: deps.thresholds,
+  };
   return countKpis(deps.db, { ...params, stored: await customerDayAnswers(deps.db, params) });
 }

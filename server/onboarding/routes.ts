@@ -14,7 +14,13 @@ export async function signInAfterInvitation(
   input: {
     request: FastifyRequest;
     reply: FastifyReply;
-    user: { partnerId: string; userId: string; orgId: string; email: string; orgKind: 'partner' | 'customer' };
+    user: {
+      partnerId: string;
+      userId: string;
+      orgId: string;
+      email: string;
+      orgKind: 'partner' | 'customer';
+    };
   },
 ) {
   const { sessionSecret } = await startSession(deps, input.user);
@@ -33,7 +39,12 @@ export async function onboardingRoutes(app: FastifyInstance, deps: AuthDeps) {
     '/invitations/:token',
     {
       config: { access: 'public' },
-      schema: { tags: ['onboarding'], summary: 'What an invitation offers: the plan and terms, or the organization to join', params, response: { 200: invitationView } },
+      schema: {
+        tags: ['onboarding'],
+        summary: 'What an invitation offers: the plan and terms, or the organization to join',
+        params,
+        response: { 200: invitationView },
+      },
     },
     async (request) => {
       const customerAdmin = await describeAdminInvitation(deps, request.params.token);
@@ -48,7 +59,8 @@ export async function onboardingRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { access: 'public' },
       schema: {
         tags: ['onboarding'],
-        summary: '"Get started": accept the terms, create the partner organization (or join a customer organization), sign in',
+        summary:
+          '"Get started": accept the terms, create the partner organization (or join a customer organization), sign in',
         params,
         body: acceptInvitationBody,
         response: { 200: sessionAnswer },
@@ -57,13 +69,22 @@ export async function onboardingRoutes(app: FastifyInstance, deps: AuthDeps) {
     async (request, reply) => {
       const { token } = request.params;
       const body = request.body;
-      const customerAdmin = await acceptAdminInvitation(deps, { token, name: body.name, password: body.password });
+      const customerAdmin = await acceptAdminInvitation(deps, {
+        token,
+        name: body.name,
+        password: body.password,
+      });
       if (customerAdmin) return signInAfterInvitation(deps, { request, reply, user: customerAdmin });
       if (body.organizationName === undefined || body.country === undefined) {
         // Only a partner invitation gets here: it has been found, so its missing fields are worth naming.
         await describeInvitation(deps.db, token);
-        const missing = (['organizationName', 'country'] as const).filter((field) => body[field] === undefined);
-        throw invalid(`A new partner organization needs ${missing.join(' and ')}.`, missing.map((path) => ({ path, message: 'is required' })));
+        const missing = (['organizationName', 'country'] as const).filter(
+          (field) => body[field] === undefined,
+        );
+        throw invalid(
+          `A new partner organization needs ${missing.join(' and ')}.`,
+          missing.map((path) => ({ path, message: 'is required' })),
+        );
       }
       const created = await acceptInvitation(deps.db, {
         token,
@@ -76,7 +97,13 @@ export async function onboardingRoutes(app: FastifyInstance, deps: AuthDeps) {
       return signInAfterInvitation(deps, {
         request,
         reply,
-        user: { partnerId: created.partnerId, userId: created.userId, orgId: created.partnerId, email: created.email, orgKind: 'partner' },
+        user: {
+          partnerId: created.partnerId,
+          userId: created.userId,
+          orgId: created.partnerId,
+          email: created.email,
+          orgKind: 'partner',
+        },
       });
     },
   );

@@ -28,10 +28,16 @@ export async function createInvitation(db: Kysely<DB>, input: { email: string })
 }
 
 async function openInvitation(db: Kysely<DB>, token: string) {
-  const invitation = await db.selectFrom('invitations').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+  const invitation = await db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('token_hash', '=', sha256(token))
+    .executeTakeFirst();
   if (!invitation || invitation.kind !== 'partner') throw notFound('The invitation');
-  if (invitation.accepted_at) throw httpError(409, 'conflict', 'This invitation has been used already. Sign in instead.');
-  if (Date.parse(invitation.expires_at) < Date.now()) throw httpError(409, 'conflict', 'This invitation has expired. Ask the operator for a new one.');
+  if (invitation.accepted_at)
+    throw httpError(409, 'conflict', 'This invitation has been used already. Sign in instead.');
+  if (Date.parse(invitation.expires_at) < Date.now())
+    throw httpError(409, 'conflict', 'This invitation has expired. Ask the operator for a new one.');
   return invitation;
 }
 
@@ -48,9 +54,19 @@ export async function describeInvitation(db: Kysely<DB>, token: string) {
 /** "Get started": the terms are accepted, the partner organization exists, its first full administrator too. */
 export async function acceptInvitation(
   db: Kysely<DB>,
-  input: { token: string; name: string; password: string; organizationName: string; country: string; acceptTerms: boolean },
+  input: {
+    token: string;
+    name: string;
+    password: string;
+    organizationName: string;
+    country: string;
+    acceptTerms: boolean;
+  },
 ) {
-  if (!input.acceptTerms) throw invalid('Accept the terms of use to get started.', [{ path: 'acceptTerms', message: 'must be true' }]);
+  if (!input.acceptTerms)
+    throw invalid('Accept the terms of use to get started.', [
+      { path: 'acceptTerms', message: 'must be true' },
+    ]);
   // The organization and the used invitation are one change: a failure leaves the invitation open to retry.
   return db.transaction().execute(async (trx) => {
     const invitation = await openInvitation(trx, input.token);
@@ -63,7 +79,11 @@ export async function acceptInvitation(
       acceptTerms: true,
       actor: { type: 'operator', id: null, label: `invitation:${invitation.email}` },
     });
-    await trx.updateTable('invitations').set({ accepted_at: new Date().toISOString(), partner_id: created.partnerId }).where('id', '=', invitation.id).execute();
+    await trx
+      .updateTable('invitations')
+      .set({ accepted_at: new Date().toISOString(), partner_id: created.partnerId })
+      .where('id', '=', invitation.id)
+      .execute();
     return { ...created, email: invitation.email };
   });
 }

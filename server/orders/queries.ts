@@ -46,7 +46,10 @@ export async function listOrders(
   return rows;
 }
 
-export async function countOrders(db: Kysely<DB>, params: { scope: CustomerScope; status?: 'pending_setup' | 'set_up' }) {
+export async function countOrders(
+  db: Kysely<DB>,
+  params: { scope: CustomerScope; status?: 'pending_setup' | 'set_up' },
+) {
   const { rows } = await sql<{ total: number }>`
     select count(*)::int as total from (${visibleOrders(params.scope)}) v
     ${params.status ? sql`where v.status = ${params.status}` : sql``}`.execute(db);
@@ -54,13 +57,21 @@ export async function countOrders(db: Kysely<DB>, params: { scope: CustomerScope
 }
 
 /** One order the caller may see; with `forUpdate` the order and its subscription stay locked. */
-export async function findOrder(db: Kysely<DB>, params: { scope: CustomerScope; number: string; forUpdate?: boolean }) {
+export async function findOrder(
+  db: Kysely<DB>,
+  params: { scope: CustomerScope; number: string; forUpdate?: boolean },
+) {
   if (params.forUpdate) {
     // Lock the order and its subscription first, so a second setup waits here and then reads the first one's result.
     await sql`select 1 from orders o join subscriptions s on s.partner_id = o.partner_id and s.id = o.subscription_id
-              where o.partner_id = ${params.scope.partnerId} and o.number = ${params.number} for update of o, s`.execute(db);
+              where o.partner_id = ${params.scope.partnerId} and o.number = ${params.number} for update of o, s`.execute(
+      db,
+    );
   }
-  const { rows } = await sql<OrderRow>`select v.* from (${visibleOrders(params.scope)}) v where v.number = ${params.number}`.execute(db);
+  const { rows } =
+    await sql<OrderRow>`select v.* from (${visibleOrders(params.scope)}) v where v.number = ${params.number}`.execute(
+      db,
+    );
   return rows[0];
 }
 
@@ -68,7 +79,10 @@ export async function findOrder(db: Kysely<DB>, params: { scope: CustomerScope; 
  * Customers an order probably belongs to: an administrator's e-mail at the contact's domain, or whole words
  * of the name in common; best matches first.
  */
-export async function suggestCustomers(db: Kysely<DB>, params: { scope: CustomerScope; domain: string | null; words: string[]; limit: number }) {
+export async function suggestCustomers(
+  db: Kysely<DB>,
+  params: { scope: CustomerScope; domain: string | null; words: string[]; limit: number },
+) {
   const domainPattern = params.domain ? `%@${params.domain.replace(/[\\%_]/g, (c) => `\\${c}`)}` : null;
   const { rows } = await sql<{ id: string; name: string; by_domain: boolean; word_hits: number }>`
     select * from (
@@ -85,7 +99,10 @@ export async function suggestCustomers(db: Kysely<DB>, params: { scope: Customer
 }
 
 /** The subscription becomes the customer's and active from `startDate`, its term counted from there. */
-export async function setUpSubscription(db: Kysely<DB>, params: { partnerId: string; id: string; customerId: string; startDate: string }) {
+export async function setUpSubscription(
+  db: Kysely<DB>,
+  params: { partnerId: string; id: string; customerId: string; startDate: string },
+) {
   const { rows } = await sql<{ start_date: string; end_date: string; status: string }>`
     update subscriptions
     set customer_id = ${params.customerId}, status = 'active', start_date = ${params.startDate}::date,
@@ -96,7 +113,10 @@ export async function setUpSubscription(db: Kysely<DB>, params: { partnerId: str
   return rows[0];
 }
 
-export async function markOrderSetUp(db: Kysely<DB>, params: { partnerId: string; number: string; by: string; at: string }) {
+export async function markOrderSetUp(
+  db: Kysely<DB>,
+  params: { partnerId: string; number: string; by: string; at: string },
+) {
   await db
     .updateTable('orders')
     .set({ set_up_at: params.at, set_up_by: params.by })
@@ -109,7 +129,10 @@ export async function markOrderSetUp(db: Kysely<DB>, params: { partnerId: string
  * An order set up for a customer supersedes its running trials (SPEC §4.3 Convert): they end the day before
  * the paid subscription starts, or are cancelled when they would not have started by then.
  */
-export async function supersedeTrials(db: Kysely<DB>, params: { partnerId: string; customerId: string; paidStart: string }) {
+export async function supersedeTrials(
+  db: Kysely<DB>,
+  params: { partnerId: string; customerId: string; paidStart: string },
+) {
   const { rows } = await sql<{ id: string; status: string; end_date: string }>`
     update subscriptions
     set status = case when start_date >= ${params.paidStart}::date then 'cancelled' else status end,

@@ -19,9 +19,44 @@ type Manager = UserCaller & { role: 'partner_full_admin' | 'partner_admin' };
 type SetupBody = z.output<typeof orderSetupBody>;
 
 // Words of company names too common to say two names belong together.
-const commonNameWords = new Set(['ab', 'ag', 'as', 'asa', 'bv', 'co', 'corp', 'gmbh', 'inc', 'llc', 'ltd', 'nv', 'oy', 'oyj', 'plc', 'sa', 'sas', 'spa', 'the', 'and', 'och', 'group', 'company']);
+const commonNameWords = new Set([
+  'ab',
+  'ag',
+  'as',
+  'asa',
+  'bv',
+  'co',
+  'corp',
+  'gmbh',
+  'inc',
+  'llc',
+  'ltd',
+  'nv',
+  'oy',
+  'oyj',
+  'plc',
+  'sa',
+  'sas',
+  'spa',
+  'the',
+  'and',
+  'och',
+  'group',
+  'company',
+]);
 // Mailbox providers: sharing one says nothing about belonging to the same customer.
-const mailboxDomains = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'proton.me', 'protonmail.com']);
+const mailboxDomains = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'yahoo.com',
+  'icloud.com',
+  'me.com',
+  'proton.me',
+  'protonmail.com',
+]);
 
 function toOrder(row: queries.OrderRow): Order {
   return {
@@ -33,7 +68,11 @@ function toOrder(row: queries.OrderRow): Order {
     requestedStartDate: row.requested_start_date,
     termMonths: row.term_months,
     autoRenew: row.auto_renew,
-    lines: row.lines.map((line) => ({ product: line.product as Product, sku: line.sku, quantity: line.quantity })),
+    lines: row.lines.map((line) => ({
+      product: line.product as Product,
+      sku: line.sku,
+      quantity: line.quantity,
+    })),
     status: row.status,
     customerId: row.customer_id,
     receivedAt: row.received_at,
@@ -46,9 +85,16 @@ export async function listOrders(
   input: { caller: PartnerCaller; status?: 'pending_setup' | 'set_up'; page: number; pageSize: number },
 ) {
   const scope = customerScope(input.caller);
-  const rows = await queries.listOrders(deps.db, { scope, status: input.status, limit: input.pageSize, offset: (input.page - 1) * input.pageSize });
+  const rows = await queries.listOrders(deps.db, {
+    scope,
+    status: input.status,
+    limit: input.pageSize,
+    offset: (input.page - 1) * input.pageSize,
+  });
   // A page past the end still knows how many rows there are.
-  const total = rows[0]?.total ?? (input.page > 1 ? await queries.countOrders(deps.db, { scope, status: input.status }) : 0);
+  const total =
+    rows[0]?.total ??
+    (input.page > 1 ? await queries.countOrders(deps.db, { scope, status: input.status }) : 0);
   return { items: rows.map(toOrder), total };
 }
 
@@ -58,11 +104,22 @@ export async function getOrder(deps: OrdersDeps, input: { caller: PartnerCaller;
   if (!row) throw notFound(`Order ${input.number}`);
   if (row.status !== 'pending_setup') return { ...toOrder(row), suggestions: [] };
   const domain = row.contact_email.split('@')[1] ?? null;
-  const words = [...new Set(searchWords(row.customer_name))].filter((word) => word.length > 1 && !commonNameWords.has(word));
-  const matches = await queries.suggestCustomers(deps.db, { scope, domain: domain && !mailboxDomains.has(domain) ? domain : null, words, limit: 10 });
+  const words = [...new Set(searchWords(row.customer_name))].filter(
+    (word) => word.length > 1 && !commonNameWords.has(word),
+  );
+  const matches = await queries.suggestCustomers(deps.db, {
+    scope,
+    domain: domain && !mailboxDomains.has(domain) ? domain : null,
+    words,
+    limit: 10,
+  });
   return {
     ...toOrder(row),
-    suggestions: matches.map((m) => ({ customerId: m.id, name: m.name, reason: m.by_domain ? ('email_domain' as const) : ('name' as const) })),
+    suggestions: matches.map((m) => ({
+      customerId: m.id,
+      name: m.name,
+      reason: m.by_domain ? ('email_domain' as const) : ('name' as const),
+    })),
   };
 }
 
@@ -70,7 +127,10 @@ export async function getOrder(deps: OrdersDeps, input: { caller: PartnerCaller;
  * Set up order (SPEC §7): the subscription becomes the chosen (or a new) customer's, active from the requested
  * start date; the provisioning contact becomes a customer administrator; running trials are superseded.
  */
-export async function setUpOrder(deps: OrdersDeps, input: { caller: Manager; number: string; body: SetupBody }) {
+export async function setUpOrder(
+  deps: OrdersDeps,
+  input: { caller: Manager; number: string; body: SetupBody },
+) {
   const { caller, body } = input;
   const partnerId = caller.partnerId;
   const scope = customerScope(caller);
@@ -78,7 +138,8 @@ export async function setUpOrder(deps: OrdersDeps, input: { caller: Manager; num
   return deps.db.transaction().execute(async (trx) => {
     const order = await queries.findOrder(trx, { scope, number: input.number, forUpdate: true });
     if (!order) throw notFound(`Order ${input.number}`);
-    if (order.status !== 'pending_setup') throw httpError(409, 'conflict', `Order ${order.number} is set up already.`);
+    if (order.status !== 'pending_setup')
+      throw httpError(409, 'conflict', `Order ${order.number} is set up already.`);
 
     let customerId: string;
     if (body.customerId !== undefined) {
@@ -89,18 +150,54 @@ export async function setUpOrder(deps: OrdersDeps, input: { caller: Manager; num
       const fields = body.newCustomer as { name: string; country: string };
       const customer = { name: fields.name, country: fields.country, createdAt: todayUtc() };
       customerId = randomUUID();
-      await insertCustomer(trx, { partnerId, id: customerId, externalId: `order-${customerId.slice(0, 8)}`, searchName: searchableName(customer.name), ...customer });
-      await recordAudit(trx, { partnerId, actor, action: 'customer.create', objectType: 'customer', objectId: customerId, after: { ...customer, order: order.number } });
+      await insertCustomer(trx, {
+        partnerId,
+        id: customerId,
+        externalId: `order-${customerId.slice(0, 8)}`,
+        searchName: searchableName(customer.name),
+        ...customer,
+      });
+      await recordAudit(trx, {
+        partnerId,
+        actor,
+        action: 'customer.create',
+        objectType: 'customer',
+        objectId: customerId,
+        after: { ...customer, order: order.number },
+      });
       if (caller.role === 'partner_admin') {
-        await addAssignments(trx, { partnerId, pairs: [{ userId: caller.userId, customerId }], source: 'provisioned' });
+        await addAssignments(trx, {
+          partnerId,
+          pairs: [{ userId: caller.userId, customerId }],
+          source: 'provisioned',
+        });
       }
     }
 
     const contactEmail = body.contactEmail ?? order.contact_email;
-    const invited = await inviteCustomerAdmin(trx, { partnerId, orgId: customerId, email: contactEmail, role: 'customer_full_admin' });
-    const superseded = await queries.supersedeTrials(trx, { partnerId, customerId, paidStart: order.requested_start_date });
-    const subscription = await queries.setUpSubscription(trx, { partnerId, id: order.subscription_id, customerId, startDate: order.requested_start_date });
-    await queries.markOrderSetUp(trx, { partnerId, number: order.number, by: caller.userId, at: new Date().toISOString() });
+    const invited = await inviteCustomerAdmin(trx, {
+      partnerId,
+      orgId: customerId,
+      email: contactEmail,
+      role: 'customer_full_admin',
+    });
+    const superseded = await queries.supersedeTrials(trx, {
+      partnerId,
+      customerId,
+      paidStart: order.requested_start_date,
+    });
+    const subscription = await queries.setUpSubscription(trx, {
+      partnerId,
+      id: order.subscription_id,
+      customerId,
+      startDate: order.requested_start_date,
+    });
+    await queries.markOrderSetUp(trx, {
+      partnerId,
+      number: order.number,
+      by: caller.userId,
+      at: new Date().toISOString(),
+    });
     await recordAudit(trx, {
       partnerId,
       actor,

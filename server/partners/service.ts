@@ -12,12 +12,26 @@ export const termsVersion = '2026-01';
 /** Creates a partner organization with its first full administrator (operator CLI, onboarding wizard). */
 export async function createPartner(
   db: Kysely<DB>,
-  input: { name: string; country?: string; adminEmail: string; adminName?: string; password: string; actor: AuditActor; acceptTerms?: boolean },
+  input: {
+    name: string;
+    country?: string;
+    adminEmail: string;
+    adminName?: string;
+    password: string;
+    actor: AuditActor;
+    acceptTerms?: boolean;
+  },
 ): Promise<{ partnerId: string; userId: string }> {
   const name = input.name.trim();
-  if (!name || name.length > 200) throw invalid('A partner name needs 1 to 200 characters.', [{ path: 'name', message: `got "${input.name}"` }]);
+  if (!name || name.length > 200)
+    throw invalid('A partner name needs 1 to 200 characters.', [
+      { path: 'name', message: `got "${input.name}"` },
+    ]);
   const email = input.adminEmail.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid(`"${input.adminEmail}" is not an e-mail address.`, [{ path: 'adminEmail', message: 'must be an e-mail address' }]);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw invalid(`"${input.adminEmail}" is not an e-mail address.`, [
+      { path: 'adminEmail', message: 'must be an e-mail address' },
+    ]);
   const problem = passwordProblem(input.password);
   if (problem) throw invalid(problem, [{ path: 'password', message: problem }]);
   const passwordHash = await hashPassword(input.password);
@@ -25,9 +39,15 @@ export async function createPartner(
   const userId = randomUUID();
   const now = new Date().toISOString();
   // Inside a caller's transaction (accepting an invitation) it joins that one; otherwise it opens its own.
-  const inTransaction = <T>(work: (trx: Kysely<DB>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  const inTransaction = <T>(work: (trx: Kysely<DB>) => Promise<T>) =>
+    db.isTransaction ? work(db) : db.transaction().execute(work);
   await inTransaction(async (trx) => {
-    const taken = await trx.selectFrom('users').select('id').where('email', '=', email).where('password_hash', 'is not', null).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', email)
+      .where('password_hash', 'is not', null)
+      .executeTakeFirst();
     if (taken) throw httpError(409, 'conflict', `A user with the e-mail ${email} already exists.`);
     await trx
       .insertInto('organizations')
@@ -57,13 +77,25 @@ export async function createPartner(
         role: 'partner_full_admin',
       })
       .execute();
-    await recordAudit(trx, { partnerId, actor: input.actor, action: 'partner.create', objectType: 'partner', objectId: partnerId, after: { name, adminEmail: email } });
+    await recordAudit(trx, {
+      partnerId,
+      actor: input.actor,
+      action: 'partner.create',
+      objectType: 'partner',
+      objectId: partnerId,
+      after: { name, adminEmail: email },
+    });
   });
   return { partnerId, userId };
 }
 
 export async function partnerExists(db: Kysely<DB>, partnerId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(partnerId)) return false;
-  const row = await db.selectFrom('organizations').select('id').where('partner_id', '=', partnerId).where('id', '=', partnerId).executeTakeFirst();
+  const row = await db
+    .selectFrom('organizations')
+    .select('id')
+    .where('partner_id', '=', partnerId)
+    .where('id', '=', partnerId)
+    .executeTakeFirst();
   return row !== undefined;
 }

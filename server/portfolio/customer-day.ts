@@ -3,7 +3,15 @@ import type { DB } from '../db/schema';
 import type { StatusThresholds } from '../config';
 import type { CustomerScope } from '../auth/caller';
 import { todayUtc } from '../dates';
-import { customerFacts, day, inScope, kpiMemberships, productOrder, statusRank, type PortfolioParams } from './queries';
+import {
+  customerFacts,
+  day,
+  inScope,
+  kpiMemberships,
+  productOrder,
+  statusRank,
+  type PortfolioParams,
+} from './queries';
 
 // customer_day (migration 004): the customer list rows and KPI memberships of the whole partner for one day,
 // computed by the same SQL as any other date and read only while the facts, the day and the thresholds are the
@@ -89,10 +97,14 @@ function unmappedOrders(scope: CustomerScope): RawBuilder<unknown> {
  * The same rows computed from the facts for any date. The KPI memberships cost as much as the rest together:
  * without `kpis` they are left unknown (null). With `customerId`, only that customer's row.
  */
-function computedCustomerDay(params: DayParams & { kpis: boolean; customerId?: string }): RawBuilder<unknown> {
+function computedCustomerDay(
+  params: DayParams & { kpis: boolean; customerId?: string },
+): RawBuilder<unknown> {
   const kpis = Object.keys(kpiColumns) as (keyof typeof kpiColumns)[];
   const member = (kpi: keyof typeof kpiColumns) =>
-    params.kpis ? sql`coalesce(k.${sql.ref(kpi)}, false) as ${sql.ref(kpiColumns[kpi])}` : sql`null::boolean as ${sql.ref(kpiColumns[kpi])}`;
+    params.kpis
+      ? sql`coalesce(k.${sql.ref(kpi)}, false) as ${sql.ref(kpiColumns[kpi])}`
+      : sql`null::boolean as ${sql.ref(kpiColumns[kpi])}`;
   return sql`
     select ${statusRank(sql`f.statuses`)} as status_rank, f.purchased, f.assigned, ${sql.join(kpis.map(member))},
            f.next_end_date, f.last_admin_sign_in_at, f.created_at, f.id, lower(f.name) collate "C" as sort_name, f.search_name, f.name,
@@ -107,7 +119,10 @@ function computedCustomerDay(params: DayParams & { kpis: boolean; customerId?: s
  * Computes customer_day for the partner at `asOf` in one snapshot and records what it was computed for. Rows that
  * come out the same are left alone. Returns false when another build of this partner's is under way or got there first.
  */
-export async function buildCustomerDay(db: Kysely<DB>, params: Omit<DayParams, 'scope'> & { partnerId: string }): Promise<boolean> {
+export async function buildCustomerDay(
+  db: Kysely<DB>,
+  params: Omit<DayParams, 'scope'> & { partnerId: string },
+): Promise<boolean> {
   const { partnerId, asOf, thresholds } = params;
   const scope = { partnerId };
   const build = db
@@ -116,7 +131,9 @@ export async function buildCustomerDay(db: Kysely<DB>, params: Omit<DayParams, '
     .execute(async (trx) => {
       const { rows } = await sql<{ locked: boolean; version: string | null }>`
         select pg_try_advisory_xact_lock(hashtext('customer_day'), hashtext(${partnerId})) as locked,
-               (select c.version from portfolio_changes c where c.partner_id = ${partnerId}) as version`.execute(trx);
+               (select c.version from portfolio_changes c where c.partner_id = ${partnerId}) as version`.execute(
+        trx,
+      );
       const [state] = rows;
       if (!state?.locked) return false;
       const ref = (table: string) => (column: string) => sql.ref(`${table}.${column}`);
@@ -126,7 +143,9 @@ export async function buildCustomerDay(db: Kysely<DB>, params: Omit<DayParams, '
         from (${computedCustomerDay({ scope, asOf, thresholds, kpis: true })}) c
         on conflict (partner_id, row_key) do update
           set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${ref('excluded')(column)}`))}
-          where (${sql.join(columns.map(ref('d')))}) is distinct from (${sql.join(columns.map(ref('excluded')))})`.execute(trx);
+          where (${sql.join(columns.map(ref('d')))}) is distinct from (${sql.join(columns.map(ref('excluded')))})`.execute(
+        trx,
+      );
       await sql`
         delete from customer_day d
         where d.partner_id = ${partnerId}
@@ -157,17 +176,25 @@ export async function buildCustomerDay(db: Kysely<DB>, params: Omit<DayParams, '
  * see yet: its answer is still one consistent state of the facts.
  */
 export async function customerDayAnswers(db: Kysely<DB>, params: DayParams): Promise<boolean> {
-  const { rows } = await sql<{ current: boolean }>`select ${customerDayIsCurrent(params)} as current`.execute(db);
+  const { rows } = await sql<{ current: boolean }>`select ${customerDayIsCurrent(params)} as current`.execute(
+    db,
+  );
   if (rows[0]?.current) return true;
   if (params.asOf !== todayUtc()) return false;
-  return buildCustomerDay(db, { partnerId: params.scope.partnerId, asOf: params.asOf, thresholds: params.thresholds });
+  return buildCustomerDay(db, {
+    partnerId: params.scope.partnerId,
+    asOf: params.asOf,
+    thresholds: params.thresholds,
+  });
 }
 
 /**
  * The customer list's rows: customer_day's when it answers (`stored`, from customerDayAnswers), else computed
  * from the facts (with KPI memberships when `kpis`).
  */
-export function customerDay(params: DayParams & { stored: boolean; kpis: boolean; customerId?: string }): RawBuilder<unknown> {
+export function customerDay(
+  params: DayParams & { stored: boolean; kpis: boolean; customerId?: string },
+): RawBuilder<unknown> {
   if (!params.stored) return computedCustomerDay(params);
   const only = params.customerId !== undefined ? sql`where r.id = ${params.customerId}` : sql``;
   return sql`select r.* from (${storedCustomerDay(params.scope)}) r ${only}`;

@@ -13,7 +13,13 @@ import { analyticsProducts, customerStatuses, products } from '../../contract/co
 export type PortfolioParams = { scope: CustomerScope; asOf: string };
 
 /** Whether customer `customer` (an SQL expression) is one the caller may see; true for the whole partner. */
-export function inScope({ scope, customer }: { scope: CustomerScope; customer: RawBuilder<unknown> }): RawBuilder<boolean> {
+export function inScope({
+  scope,
+  customer,
+}: {
+  scope: CustomerScope;
+  customer: RawBuilder<unknown>;
+}): RawBuilder<boolean> {
   // A set, not a per-row lookup: it stays one hashed subplan whatever the planner thinks of the tables.
   return scope.assignedTo
     ? sql<boolean>`${customer} in (select a.customer_id from customer_assignments a
@@ -64,7 +70,12 @@ export function usageAt(options: {
  * `usageAt` for a row of subscription_licenses (alias `licenses`): its latest usage row answers when it is dated
  * on or before the date, which it is for any recent date; only an earlier date looks further back.
  */
-export function licenseUsageAt(options: { partnerId: string; licenses: string; date: RawBuilder<unknown>; column: UsageColumn }): RawBuilder<number> {
+export function licenseUsageAt(options: {
+  partnerId: string;
+  licenses: string;
+  date: RawBuilder<unknown>;
+  column: UsageColumn;
+}): RawBuilder<number> {
   const column = (name: string) => sql.ref(`${options.licenses}.${name}`);
   return sql<number>`(case when ${column('usage_date')} is null then 0
       when ${column('usage_date')} <= ${options.date} then ${column(options.column)}
@@ -103,7 +114,9 @@ function overdueCustomers(options: { partnerId: string; asOf: string; suspendAft
  * Usage-based values there are those of the latest usage rows; for an asOf before the partner's latest usage
  * date they are computed from the subscription × product rows instead.
  */
-export function customerFacts(params: PortfolioParams & { thresholds: StatusThresholds }): RawBuilder<unknown> {
+export function customerFacts(
+  params: PortfolioParams & { thresholds: StatusThresholds },
+): RawBuilder<unknown> {
   const { scope, asOf, thresholds } = params;
   const partnerId = scope.partnerId;
   const asOfDay = day(asOf);
@@ -167,7 +180,8 @@ export function licenseFacts(params: {
   const asOfDay = day(params.asOf);
   // Materialized rows compute every column: a caller that needs fewer usage figures asks for fewer.
   const usage = (params.usage ?? ['assigned', 'used', 'used90d']).map(
-    (column) => sql`${licenseUsageAt({ partnerId, licenses: 'l', date: asOfDay, column })} as ${sql.ref(column)}`,
+    (column) =>
+      sql`${licenseUsageAt({ partnerId, licenses: 'l', date: asOfDay, column })} as ${sql.ref(column)}`,
   );
   return sql`
     select l.subscription_id, l.customer_id, l.product, l.kind, l.status, l.start_date, l.end_date, l.auto_renew,
@@ -277,7 +291,10 @@ export async function trendAt(
 }
 
 /** How often the partner's facts and people have changed (migrations 004, 005): 0 before the first change. */
-export async function portfolioVersions(db: Kysely<DB>, partnerId: string): Promise<{ facts: string; people: string }> {
+export async function portfolioVersions(
+  db: Kysely<DB>,
+  partnerId: string,
+): Promise<{ facts: string; people: string }> {
   const row = await db
     .selectFrom('portfolio_changes')
     .select(['version', 'people_version'])

@@ -17,9 +17,23 @@ export async function createToken(
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('api_tokens')
-      .values({ partner_id: input.partnerId, id, name: input.name, token_hash: sha256(token), scopes, created_by: input.createdBy ?? null })
+      .values({
+        partner_id: input.partnerId,
+        id,
+        name: input.name,
+        token_hash: sha256(token),
+        scopes,
+        created_by: input.createdBy ?? null,
+      })
       .execute();
-    await recordAudit(trx, { partnerId: input.partnerId, actor: input.actor, action: 'token.create', objectType: 'token', objectId: id, after: { name: input.name, scopes } });
+    await recordAudit(trx, {
+      partnerId: input.partnerId,
+      actor: input.actor,
+      action: 'token.create',
+      objectType: 'token',
+      objectId: id,
+      after: { name: input.name, scopes },
+    });
   });
   return { id, name: input.name, scopes, token };
 }
@@ -27,13 +41,23 @@ export async function createToken(
 export function listTokens(db: Kysely<DB>, partnerId: string) {
   return db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'scopes', 'created_at as createdAt', 'last_used_at as lastUsedAt', 'revoked_at as revokedAt'])
+    .select([
+      'id',
+      'name',
+      'scopes',
+      'created_at as createdAt',
+      'last_used_at as lastUsedAt',
+      'revoked_at as revokedAt',
+    ])
     .where('partner_id', '=', partnerId)
     .orderBy('created_at', 'desc')
     .execute();
 }
 
-export async function revokeToken(db: Kysely<DB>, input: { partnerId: string; id: string; actor: AuditActor }) {
+export async function revokeToken(
+  db: Kysely<DB>,
+  input: { partnerId: string; id: string; actor: AuditActor },
+) {
   await db.transaction().execute(async (trx) => {
     const token = await trx
       .updateTable('api_tokens')
@@ -44,6 +68,13 @@ export async function revokeToken(db: Kysely<DB>, input: { partnerId: string; id
       .returning(['id', 'name'])
       .executeTakeFirst();
     if (!token) throw notFound(`Token ${input.id}`);
-    await recordAudit(trx, { partnerId: input.partnerId, actor: input.actor, action: 'token.revoke', objectType: 'token', objectId: input.id, before: { name: token.name } });
+    await recordAudit(trx, {
+      partnerId: input.partnerId,
+      actor: input.actor,
+      action: 'token.revoke',
+      objectType: 'token',
+      objectId: input.id,
+      before: { name: token.name },
+    });
   });
 }

@@ -10,7 +10,15 @@ export type TrialRow = Pick<SubscriptionsTable, 'id' | 'status' | 'start_date' |
 
 export async function insertCustomer(
   db: Kysely<DB>,
-  customer: { partnerId: string; id: string; externalId: string; name: string; searchName: string; country: string; createdAt: string },
+  customer: {
+    partnerId: string;
+    id: string;
+    externalId: string;
+    name: string;
+    searchName: string;
+    country: string;
+    createdAt: string;
+  },
 ) {
   await db
     .insertInto('organizations')
@@ -30,7 +38,14 @@ export async function insertCustomer(
 
 export async function insertTrial(
   db: Kysely<DB>,
-  trial: { partnerId: string; id: string; customerId: string; startDate: string; endDate: string; lines: { product: string; sku: string; quantity: number }[] },
+  trial: {
+    partnerId: string;
+    id: string;
+    customerId: string;
+    startDate: string;
+    endDate: string;
+    lines: { product: string; sku: string; quantity: number }[];
+  },
 ) {
   await db
     .insertInto('subscriptions')
@@ -53,7 +68,10 @@ export async function insertTrial(
 }
 
 /** A trial of a customer in the caller's scope; locked for the rest of the transaction when `forUpdate`. */
-export async function findTrial(db: Kysely<DB>, params: { scope: CustomerScope; subscriptionId: string; forUpdate?: boolean }) {
+export async function findTrial(
+  db: Kysely<DB>,
+  params: { scope: CustomerScope; subscriptionId: string; forUpdate?: boolean },
+) {
   const { rows } = await sql<TrialRow>`
     select s.id, s.customer_id, s.status, s.start_date, s.end_date, s.extended_at
     from subscriptions s
@@ -64,7 +82,10 @@ export async function findTrial(db: Kysely<DB>, params: { scope: CustomerScope; 
 }
 
 /** A trial of the customer that has not ended or been cancelled at `today`. */
-export async function runningTrialOf(db: Kysely<DB>, params: { partnerId: string; customerId: string; today: string }) {
+export async function runningTrialOf(
+  db: Kysely<DB>,
+  params: { partnerId: string; customerId: string; today: string },
+) {
   return db
     .selectFrom('subscriptions')
     .select('id')
@@ -87,7 +108,11 @@ export async function trialProducts(db: Kysely<DB>, params: { partnerId: string;
 
 export async function updateTrial(
   db: Kysely<DB>,
-  params: { partnerId: string; id: string; changes: { end_date?: string; extended_at?: string; status?: 'cancelled' } },
+  params: {
+    partnerId: string;
+    id: string;
+    changes: { end_date?: string; extended_at?: string; status?: 'cancelled' };
+  },
 ) {
   await db
     .updateTable('subscriptions')

@@ -16,35 +16,58 @@ export async function trialRoutes(app: FastifyInstance, deps: TrialsDeps) {
       config: { access: 'manager' },
       schema: {
         tags: ['trials'],
-        summary: 'Start a trial: the customer organization (unless customerId is given), its administrator invitation and a trial subscription',
+        summary:
+          'Start a trial: the customer organization (unless customerId is given), its administrator invitation and a trial subscription',
         body: startTrialBody,
         response: { 201: startTrialAnswer },
       },
     },
-    async (request, reply) => reply.status(201).send(await startTrial(deps, { caller: requireManager(request), body: request.body })),
+    async (request, reply) =>
+      reply.status(201).send(await startTrial(deps, { caller: requireManager(request), body: request.body })),
   );
 
   api.patch(
     '/trials/:subscriptionId',
     {
       config: { access: 'manager' },
-      schema: { tags: ['trials'], summary: "Change a trial's products and license counts", params, body: editTrialBody, response: { 200: trial } },
+      schema: {
+        tags: ['trials'],
+        summary: "Change a trial's products and license counts",
+        params,
+        body: editTrialBody,
+        response: { 200: trial },
+      },
     },
-    async (request) => editTrial(deps, { caller: requireManager(request), subscriptionId: request.params.subscriptionId, products: request.body.products }),
+    async (request) =>
+      editTrial(deps, {
+        caller: requireManager(request),
+        subscriptionId: request.params.subscriptionId,
+        products: request.body.products,
+      }),
   );
 
   api.post(
     '/trials/:subscriptionId/extend',
     {
       config: { access: 'manager' },
-      schema: { tags: ['trials'], summary: 'Extend a trial to 30 days from today; once per trial', params, response: { 200: trial } },
+      schema: {
+        tags: ['trials'],
+        summary: 'Extend a trial to 30 days from today; once per trial',
+        params,
+        response: { 200: trial },
+      },
     },
-    async (request) => extendTrial(deps, { caller: requireManager(request), subscriptionId: request.params.subscriptionId }),
+    async (request) =>
+      extendTrial(deps, { caller: requireManager(request), subscriptionId: request.params.subscriptionId }),
   );
 
   api.post(
     '/trials/:subscriptionId/cancel',
-    { config: { access: 'manager' }, schema: { tags: ['trials'], summary: 'Cancel a trial', params, response: { 200: trial } } },
-    async (request) => cancelTrial(deps, { caller: requireManager(request), subscriptionId: request.params.subscriptionId }),
+    {
+      config: { access: 'manager' },
+      schema: { tags: ['trials'], summary: 'Cancel a trial', params, response: { 200: trial } },
+    },
+    async (request) =>
+      cancelTrial(deps, { caller: requireManager(request), subscriptionId: request.params.subscriptionId }),
   );
 }

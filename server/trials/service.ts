@@ -21,9 +21,15 @@ type TrialProduct = { product: Product; licenses: number };
 const extensionDays = 30;
 
 const trialSku = (product: string) => `TRIAL-${product.toUpperCase().replace(/_/g, '-')}`;
-const trialLines = (products: TrialProduct[]) => products.map((p) => ({ product: p.product, sku: trialSku(p.product), quantity: p.licenses }));
+const trialLines = (products: TrialProduct[]) =>
+  products.map((p) => ({ product: p.product, sku: trialSku(p.product), quantity: p.licenses }));
 
-async function describeTrial(db: Kysely<DB>, partnerId: string, row: queries.TrialRow, today: string): Promise<Trial> {
+async function describeTrial(
+  db: Kysely<DB>,
+  partnerId: string,
+  row: queries.TrialRow,
+  today: string,
+): Promise<Trial> {
   const products = await queries.trialProducts(db, { partnerId, subscriptionId: row.id });
   return {
     subscriptionId: row.id,
@@ -50,14 +56,26 @@ export async function startTrial(deps: TrialsDeps, input: { caller: Manager; bod
   return deps.db.transaction().execute(async (trx) => {
     let customerId: string;
     if (body.customerId !== undefined) {
-      const customer = await findScopedCustomer(trx, { scope: customerScope(caller), customerId: body.customerId });
+      const customer = await findScopedCustomer(trx, {
+        scope: customerScope(caller),
+        customerId: body.customerId,
+      });
       if (!customer) throw notFound(`Customer ${body.customerId}`);
       const running = await queries.runningTrialOf(trx, { partnerId, customerId: customer.id, today });
-      if (running) throw httpError(409, 'conflict', `${customer.name} has a trial running already (${running.id}); edit or extend that one.`);
+      if (running)
+        throw httpError(
+          409,
+          'conflict',
+          `${customer.name} has a trial running already (${running.id}); edit or extend that one.`,
+        );
       customerId = customer.id;
     } else {
       customerId = randomUUID();
-      const customer = { name: body.companyName as string, country: body.country as string, createdAt: today };
+      const customer = {
+        name: body.companyName as string,
+        country: body.country as string,
+        createdAt: today,
+      };
       await queries.insertCustomer(trx, {
         partnerId,
         id: customerId,
@@ -65,7 +83,14 @@ export async function startTrial(deps: TrialsDeps, input: { caller: Manager; bod
         searchName: searchableName(customer.name),
         ...customer,
       });
-      await recordAudit(trx, { partnerId, actor, action: 'customer.create', objectType: 'customer', objectId: customerId, after: customer });
+      await recordAudit(trx, {
+        partnerId,
+        actor,
+        action: 'customer.create',
+        objectType: 'customer',
+        objectId: customerId,
+        after: customer,
+      });
     }
 
     const invited = await inviteCustomerAdmin(trx, {
@@ -77,11 +102,34 @@ export async function startTrial(deps: TrialsDeps, input: { caller: Manager; bod
     });
     const subscriptionId = `Trial-${randomBytes(4).toString('hex').toUpperCase()}`;
     const endDate = addDays(today, body.durationDays - 1);
-    await queries.insertTrial(trx, { partnerId, id: subscriptionId, customerId, startDate: today, endDate, lines: trialLines(body.products) });
+    await queries.insertTrial(trx, {
+      partnerId,
+      id: subscriptionId,
+      customerId,
+      startDate: today,
+      endDate,
+      lines: trialLines(body.products),
+    });
     if (caller.role === 'partner_admin') {
-      await addAssignments(trx, { partnerId, pairs: [{ userId: caller.userId, customerId }], source: 'provisioned' });
+      await addAssignments(trx, {
+        partnerId,
+        pairs: [{ userId: caller.userId, customerId }],
+        source: 'provisioned',
+      });
     }
-    const trial = await describeTrial(trx, partnerId, { id: subscriptionId, customer_id: customerId, status: 'active', start_date: today, end_date: endDate, extended_at: null }, today);
+    const trial = await describeTrial(
+      trx,
+      partnerId,
+      {
+        id: subscriptionId,
+        customer_id: customerId,
+        status: 'active',
+        start_date: today,
+        end_date: endDate,
+        extended_at: null,
+      },
+      today,
+    );
     await recordAudit(trx, {
       partnerId,
       actor,
@@ -98,15 +146,25 @@ export async function startTrial(deps: TrialsDeps, input: { caller: Manager; bod
 async function changeTrial(
   deps: TrialsDeps,
   input: { caller: Manager; subscriptionId: string },
-  change: (context: { trx: Kysely<DB>; trial: queries.TrialRow; today: string; before: Trial }) => Promise<{ action: string; after: Partial<Trial> }>,
+  change: (context: {
+    trx: Kysely<DB>;
+    trial: queries.TrialRow;
+    today: string;
+    before: Trial;
+  }) => Promise<{ action: string; after: Partial<Trial> }>,
 ): Promise<Trial> {
   const partnerId = input.caller.partnerId;
   const today = todayUtc();
   return deps.db.transaction().execute(async (trx) => {
-    const trial = await queries.findTrial(trx, { scope: customerScope(input.caller), subscriptionId: input.subscriptionId, forUpdate: true });
+    const trial = await queries.findTrial(trx, {
+      scope: customerScope(input.caller),
+      subscriptionId: input.subscriptionId,
+      forUpdate: true,
+    });
     if (!trial) throw notFound(`Trial ${input.subscriptionId}`);
     const before = await describeTrial(trx, partnerId, trial, today);
-    if (trial.status === 'cancelled') throw httpError(409, 'conflict', `Trial ${trial.id} is cancelled and can't be changed.`);
+    if (trial.status === 'cancelled')
+      throw httpError(409, 'conflict', `Trial ${trial.id} is cancelled and can't be changed.`);
     const { action, after } = await change({ trx, trial, today, before });
     const changed = await queries.findTrial(trx, { scope: { partnerId }, subscriptionId: trial.id });
     await recordAudit(trx, {
@@ -123,7 +181,10 @@ async function changeTrial(
 }
 
 /** Edit trial: the products and license counts become exactly the given ones. */
-export function editTrial(deps: TrialsDeps, input: { caller: Manager; subscriptionId: string; products: TrialProduct[] }) {
+export function editTrial(
+  deps: TrialsDeps,
+  input: { caller: Manager; subscriptionId: string; products: TrialProduct[] },
+) {
   return changeTrial(deps, input, async ({ trx, trial }) => {
     await replaceLines(trx, input.caller.partnerId, [{ id: trial.id, lines: trialLines(input.products) }]);
     await queries.updateTrial(trx, { partnerId: input.caller.partnerId, id: trial.id, changes: {} });
@@ -135,20 +196,36 @@ export function editTrial(deps: TrialsDeps, input: { caller: Manager; subscripti
 export function extendTrial(deps: TrialsDeps, input: { caller: Manager; subscriptionId: string }) {
   return changeTrial(deps, input, async ({ trx, trial, today }) => {
     if (trial.extended_at !== null) {
-      throw httpError(409, 'conflict', `Trial ${trial.id} was extended on ${trial.extended_at.slice(0, 10)}; a trial can be extended only once.`);
+      throw httpError(
+        409,
+        'conflict',
+        `Trial ${trial.id} was extended on ${trial.extended_at.slice(0, 10)}; a trial can be extended only once.`,
+      );
     }
     const endDate = addDays(today, extensionDays);
     if (endDate <= trial.end_date) {
-      throw httpError(409, 'conflict', `Trial ${trial.id} runs until ${trial.end_date} already, past the ${endDate} an extension would give; extend it once it has less than ${extensionDays} days left.`);
+      throw httpError(
+        409,
+        'conflict',
+        `Trial ${trial.id} runs until ${trial.end_date} already, past the ${endDate} an extension would give; extend it once it has less than ${extensionDays} days left.`,
+      );
     }
-    await queries.updateTrial(trx, { partnerId: input.caller.partnerId, id: trial.id, changes: { end_date: endDate, extended_at: new Date().toISOString() } });
+    await queries.updateTrial(trx, {
+      partnerId: input.caller.partnerId,
+      id: trial.id,
+      changes: { end_date: endDate, extended_at: new Date().toISOString() },
+    });
     return { action: 'trial.extend', after: { endDate, extended: true } };
   });
 }
 
 export function cancelTrial(deps: TrialsDeps, input: { caller: Manager; subscriptionId: string }) {
   return changeTrial(deps, input, async ({ trx, trial }) => {
-    await queries.updateTrial(trx, { partnerId: input.caller.partnerId, id: trial.id, changes: { status: 'cancelled' } });
+    await queries.updateTrial(trx, {
+      partnerId: input.caller.partnerId,
+      id: trial.id,
+      changes: { status: 'cancelled' },
+    });
     return { action: 'trial.cancel', after: { status: 'cancelled' } };
   });
 }

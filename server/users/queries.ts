@@ -15,7 +15,10 @@ export type PartnerUserRow = {
 };
 
 /** The partner organization's own users, with how many customers each manages. */
-export async function listPartnerUsers(db: Kysely<DB>, params: { partnerId: string; userId?: string; limit?: number; offset?: number }) {
+export async function listPartnerUsers(
+  db: Kysely<DB>,
+  params: { partnerId: string; userId?: string; limit?: number; offset?: number },
+) {
   const { rows } = await sql<PartnerUserRow>`
     select u.id, u.email, u.display_name as name, u.role, u.active, u.created_at, u.last_sign_in_at,
            case when u.role = 'partner_admin'
@@ -27,7 +30,9 @@ export async function listPartnerUsers(db: Kysely<DB>, params: { partnerId: stri
     where u.partner_id = ${params.partnerId} and u.org_id = ${params.partnerId}
       ${params.userId !== undefined ? sql`and u.id = ${params.userId}` : sql``}
     order by lower(u.display_name), u.email
-    ${params.limit !== undefined ? sql`limit ${params.limit} offset ${params.offset ?? 0}` : sql``}`.execute(db);
+    ${params.limit !== undefined ? sql`limit ${params.limit} offset ${params.offset ?? 0}` : sql``}`.execute(
+    db,
+  );
   return rows;
 }
 
@@ -42,16 +47,37 @@ export async function countPartnerUsers(db: Kysely<DB>, partnerId: string) {
 }
 
 export function partnerUserWithEmail(db: Kysely<DB>, partnerId: string, email: string) {
-  return db.selectFrom('users').select('id').where('partner_id', '=', partnerId).where('org_id', '=', partnerId).where('email', '=', email).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select('id')
+    .where('partner_id', '=', partnerId)
+    .where('org_id', '=', partnerId)
+    .where('email', '=', email)
+    .executeTakeFirst();
 }
 
 export async function insertPartnerUser(
   db: Kysely<DB>,
-  user: { partnerId: string; id: string; email: string; name: string; role: PartnerRole; passwordHash: string },
+  user: {
+    partnerId: string;
+    id: string;
+    email: string;
+    name: string;
+    role: PartnerRole;
+    passwordHash: string;
+  },
 ) {
   await db
     .insertInto('users')
-    .values({ partner_id: user.partnerId, id: user.id, org_id: user.partnerId, email: user.email, display_name: user.name, password_hash: user.passwordHash, role: user.role })
+    .values({
+      partner_id: user.partnerId,
+      id: user.id,
+      org_id: user.partnerId,
+      email: user.email,
+      display_name: user.name,
+      password_hash: user.passwordHash,
+      role: user.role,
+    })
     .execute();
 }
 
@@ -85,7 +111,16 @@ export function findPartnerUserForUpdate(db: Kysely<DB>, partnerId: string, id: 
 
 export async function updatePartnerUser(
   db: Kysely<DB>,
-  params: { partnerId: string; id: string; changes: { role?: PartnerRole; active?: boolean; display_name?: string } },
+  params: {
+    partnerId: string;
+    id: string;
+    changes: { role?: PartnerRole; active?: boolean; display_name?: string };
+  },
 ) {
-  await db.updateTable('users').set(params.changes).where('partner_id', '=', params.partnerId).where('id', '=', params.id).execute();
+  await db
+    .updateTable('users')
+    .set(params.changes)
+    .where('partner_id', '=', params.partnerId)
+    .where('id', '=', params.id)
+    .execute();
 }

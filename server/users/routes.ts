@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { administrators, createUserBody, partnerUser, partnerUserList, updateUserBody, userListQuery } from '../../contract/users';
+import {
+  administrators,
+  createUserBody,
+  partnerUser,
+  partnerUserList,
+  updateUserBody,
+  userListQuery,
+} from '../../contract/users';
 import { requireFullAdmin } from '../auth/caller';
 import { createUser, listAdministrators, listUsers, updateUser, type UsersDeps } from './service';
 
@@ -12,7 +19,12 @@ export async function userRoutes(app: FastifyInstance, deps: UsersDeps) {
     '/users',
     {
       config: { access: 'fullAdmin' },
-      schema: { tags: ['users'], summary: "The partner organization's users", querystring: userListQuery, response: { 200: partnerUserList } },
+      schema: {
+        tags: ['users'],
+        summary: "The partner organization's users",
+        querystring: userListQuery,
+        response: { 200: partnerUserList },
+      },
     },
     async (request) => listUsers(deps, { caller: requireFullAdmin(request), ...request.query }),
   );
@@ -21,9 +33,15 @@ export async function userRoutes(app: FastifyInstance, deps: UsersDeps) {
     '/users',
     {
       config: { access: 'fullAdmin' },
-      schema: { tags: ['users'], summary: 'Add a user with a partner role and a password', body: createUserBody, response: { 201: partnerUser } },
+      schema: {
+        tags: ['users'],
+        summary: 'Add a user with a partner role and a password',
+        body: createUserBody,
+        response: { 201: partnerUser },
+      },
     },
-    async (request, reply) => reply.status(201).send(await createUser(deps, { caller: requireFullAdmin(request), ...request.body })),
+    async (request, reply) =>
+      reply.status(201).send(await createUser(deps, { caller: requireFullAdmin(request), ...request.body })),
   );
 
   api.patch(
@@ -32,13 +50,15 @@ export async function userRoutes(app: FastifyInstance, deps: UsersDeps) {
       config: { access: 'fullAdmin' },
       schema: {
         tags: ['users'],
-        summary: "Set a user's role or name, deactivate or reactivate them; the last full administrator stays",
+        summary:
+          "Set a user's role or name, deactivate or reactivate them; the last full administrator stays",
         params: z.object({ id: z.string().max(100) }),
         body: updateUserBody,
         response: { 200: partnerUser },
       },
     },
-    async (request) => updateUser(deps, { caller: requireFullAdmin(request), id: request.params.id, ...request.body }),
+    async (request) =>
+      updateUser(deps, { caller: requireFullAdmin(request), id: request.params.id, ...request.body }),
   );
 
   api.get(
@@ -47,7 +67,8 @@ export async function userRoutes(app: FastifyInstance, deps: UsersDeps) {
       config: { access: 'fullAdmin' },
       schema: {
         tags: ['users'],
-        summary: 'Everyone with access to all customers, and the partner administrators with their customer counts',
+        summary:
+          'Everyone with access to all customers, and the partner administrators with their customer counts',
         response: { 200: administrators },
       },
     },

@@ -33,16 +33,25 @@ async function userById(db: Kysely<DB>, partnerId: string, id: string) {
   return toUser(row as queries.PartnerUserRow);
 }
 
-export async function listUsers(deps: UsersDeps, input: { caller: FullAdmin; page: number; pageSize: number }) {
+export async function listUsers(
+  deps: UsersDeps,
+  input: { caller: FullAdmin; page: number; pageSize: number },
+) {
   const partnerId = input.caller.partnerId;
-  const rows = await queries.listPartnerUsers(deps.db, { partnerId, limit: input.pageSize, offset: (input.page - 1) * input.pageSize });
+  const rows = await queries.listPartnerUsers(deps.db, {
+    partnerId,
+    limit: input.pageSize,
+    offset: (input.page - 1) * input.pageSize,
+  });
   const total = rows[0]?.total ?? (input.page > 1 ? await queries.countPartnerUsers(deps.db, partnerId) : 0);
   return { items: rows.map(toUser), total };
 }
 
 /** Everyone who sees all customers, and the partner administrators with how many customers each manages. */
 export async function listAdministrators(deps: UsersDeps, input: { caller: FullAdmin }) {
-  const users = (await queries.listPartnerUsers(deps.db, { partnerId: input.caller.partnerId })).filter((row) => row.active).map(toUser);
+  const users = (await queries.listPartnerUsers(deps.db, { partnerId: input.caller.partnerId }))
+    .filter((row) => row.active)
+    .map(toUser);
   return {
     allCustomers: users.filter((user) => user.role !== 'partner_admin'),
     partnerAdmins: users.filter((user) => user.role === 'partner_admin'),
@@ -60,9 +69,21 @@ export async function createUser(
   const id = randomUUID();
   return deps.db.transaction().execute(async (trx) => {
     // Whoever signs in is found by e-mail alone, so an e-mail signs in to one account only.
-    const taken = (await findSignInUser(trx, input.email)) ?? (await queries.partnerUserWithEmail(trx, partnerId, input.email));
-    if (taken) throw httpError(409, 'conflict', `A user with the e-mail ${input.email} exists already.`, [{ path: 'email', message: 'is taken' }]);
-    await queries.insertPartnerUser(trx, { partnerId, id, email: input.email, name: input.name, role: input.role, passwordHash });
+    const taken =
+      (await findSignInUser(trx, input.email)) ??
+      (await queries.partnerUserWithEmail(trx, partnerId, input.email));
+    if (taken)
+      throw httpError(409, 'conflict', `A user with the e-mail ${input.email} exists already.`, [
+        { path: 'email', message: 'is taken' },
+      ]);
+    await queries.insertPartnerUser(trx, {
+      partnerId,
+      id,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash,
+    });
     await recordAudit(trx, {
       partnerId,
       actor: actorOf(input.caller),
@@ -105,18 +126,33 @@ export async function updateUser(
       after.name = input.name;
     }
 
-    const losesFullAdmin = fullAdmins.includes(user.id) && ((after.role !== undefined && after.role !== 'partner_full_admin') || after.active === false);
+    const losesFullAdmin =
+      fullAdmins.includes(user.id) &&
+      ((after.role !== undefined && after.role !== 'partner_full_admin') || after.active === false);
     if (losesFullAdmin && fullAdmins.length === 1) {
       const who = user.id === input.caller.userId ? 'You are' : `${user.display_name} (${user.email}) is`;
-      throw httpError(409, 'conflict', `${who} the last active full administrator; make someone else a full administrator first.`);
+      throw httpError(
+        409,
+        'conflict',
+        `${who} the last active full administrator; make someone else a full administrator first.`,
+      );
     }
     if (Object.keys(after).length) {
-      await queries.updatePartnerUser(trx, { partnerId, id: user.id, changes: { role: after.role, active: after.active, display_name: after.name } });
+      await queries.updatePartnerUser(trx, {
+        partnerId,
+        id: user.id,
+        changes: { role: after.role, active: after.active, display_name: after.name },
+      });
       if (after.active === false) await deleteUserSessions(trx, partnerId, user.id);
       await recordAudit(trx, {
         partnerId,
         actor: actorOf(input.caller),
-        action: after.active === false ? 'user.deactivate' : after.active === true ? 'user.reactivate' : 'user.update',
+        action:
+          after.active === false
+            ? 'user.deactivate'
+            : after.active === true
+              ? 'user.reactivate'
+              : 'user.update',
         objectType: 'user',
         objectId: user.id,
         before,

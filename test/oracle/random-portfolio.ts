@@ -66,9 +66,29 @@ export function seededRandom(seed: number): Random {
 
 export const tagPool = ['nordics', 'enterprise', 'smb', 'public-sector', 'vip'] as const;
 
-export type PortfolioOptions = { seed: number; customers: number; asOfDates: string[]; unmappedOrders: number };
+export type PortfolioOptions = {
+  seed: number;
+  customers: number;
+  asOfDates: string[];
+  unmappedOrders: number;
+};
 
-const words = ['Acme', 'Beta', 'Nord', 'Polar', 'Fjord', 'Cobalt', 'Granit', 'Vista', 'Lumen', 'Orbit', 'Delta', 'Kappa', 'Tundra', 'Aurora'];
+const words = [
+  'Acme',
+  'Beta',
+  'Nord',
+  'Polar',
+  'Fjord',
+  'Cobalt',
+  'Granit',
+  'Vista',
+  'Lumen',
+  'Orbit',
+  'Delta',
+  'Kappa',
+  'Tundra',
+  'Aurora',
+];
 const suffixes = ['AB', 'Oy', 'AS', 'GmbH', 'Ltd', 'ApS'];
 const countries = ['SE', 'FI', 'NO', 'DK', 'DE', 'GB'];
 const skuOf: Record<Product, string> = {
@@ -93,16 +113,38 @@ function randomLines(random: Random): Line[] {
   const chosen: Product[] = random.chance(0.1)
     ? ['messaging']
     : random.subset(
-        [random.weighted<Product>([['meetings', 5], ['calling', 3], ['messaging', 1]]), ...products],
+        [
+          random.weighted<Product>([
+            ['meetings', 5],
+            ['calling', 3],
+            ['messaging', 1],
+          ]),
+          ...products,
+        ],
         1,
-        random.weighted([[1, 5], [2, 3], [3, 1]]),
+        random.weighted([
+          [1, 5],
+          [2, 3],
+          [3, 1],
+        ]),
       );
   const unique = [...new Set(chosen)];
-  const quantity = () => random.weighted([[0, 1], [1, 2], [4, 3], [8, 3], [10, 2], [20, 4], [40, 4], [100, 2]]);
+  const quantity = () =>
+    random.weighted([
+      [0, 1],
+      [1, 2],
+      [4, 3],
+      [8, 3],
+      [10, 2],
+      [20, 4],
+      [40, 4],
+      [100, 2],
+    ]);
   const lines = unique.map((product) => ({ product, sku: skuOf[product], quantity: quantity() }));
   // Now and then a second line of the same product: purchased is the sum of both.
   const first = lines[0];
-  if (first && random.chance(0.07)) lines.push({ product: first.product, sku: `${skuOf[first.product]}-ADD`, quantity: quantity() });
+  if (first && random.chance(0.07))
+    lines.push({ product: first.product, sku: `${skuOf[first.product]}-ADD`, quantity: quantity() });
   return lines;
 }
 
@@ -139,14 +181,29 @@ function randomSubscription(random: Random, id: string, customerId: string, focu
     if (random.chance(0.5)) endDate = addDays(startDate, random.pick([0, 29, 30, 90, 365]));
     else startDate = endDate;
   }
-  return { id, customerId, kind, status, startDate, endDate, autoRenew, termMonths, lines: randomLines(random) };
+  return {
+    id,
+    customerId,
+    kind,
+    status,
+    startDate,
+    endDate,
+    autoRenew,
+    termMonths,
+    lines: randomLines(random),
+  };
 }
 
 /**
  * Sparse usage: per product 1–3 rows around the focus date (some after it), and usually a baseline row
  * before the portfolio's earliest date so that every asOf sees a spread of assignment ratios.
  */
-function randomUsage(random: Random, subscription: Subscription, focus: string, baseline: string): UsageRow[] {
+function randomUsage(
+  random: Random,
+  subscription: Subscription,
+  focus: string,
+  baseline: string,
+): UsageRow[] {
   if (subscription.status === 'pending_setup' || random.chance(0.08)) return [];
   const rows: UsageRow[] = [];
   const linedProducts = [...new Set(subscription.lines.map((line) => line.product))];
@@ -154,8 +211,14 @@ function randomUsage(random: Random, subscription: Subscription, focus: string, 
   const extra = random.chance(0.06) ? [random.pick(products.filter((p) => !linedProducts.includes(p)))] : [];
   for (const product of [...linedProducts, ...extra]) {
     if (product === undefined || random.chance(0.1)) continue;
-    const purchased = subscription.lines.filter((line) => line.product === product).reduce((sum, line) => sum + line.quantity, 0);
-    const dates = random.subset([-60, -8, -7, -3, -1, 0, 1, 5].map((offset) => addDays(focus, offset)), 1, 3);
+    const purchased = subscription.lines
+      .filter((line) => line.product === product)
+      .reduce((sum, line) => sum + line.quantity, 0);
+    const dates = random.subset(
+      [-60, -8, -7, -3, -1, 0, 1, 5].map((offset) => addDays(focus, offset)),
+      1,
+      3,
+    );
     if (random.chance(0.7)) dates.push(baseline);
     for (const date of dates) {
       const assigned = Math.max(
@@ -169,13 +232,25 @@ function randomUsage(random: Random, subscription: Subscription, focus: string, 
         ]),
       );
       const used = random.int(0, assigned);
-      rows.push({ subscriptionId: subscription.id, product, date, assigned, used, used90d: used + random.int(0, 3) });
+      rows.push({
+        subscriptionId: subscription.id,
+        product,
+        date,
+        assigned,
+        used,
+        used90d: used + random.int(0, 3),
+      });
     }
   }
   return rows;
 }
 
-function randomInvoices(random: Random, subscription: Subscription, focus: string, nextNumber: () => string): Invoice[] {
+function randomInvoices(
+  random: Random,
+  subscription: Subscription,
+  focus: string,
+  nextNumber: () => string,
+): Invoice[] {
   const wanted = subscription.kind === 'paid' ? random.chance(0.3) : random.chance(0.04);
   if (!wanted) return [];
   return Array.from({ length: random.int(1, 2) }, () => {
@@ -216,7 +291,14 @@ function randomSignIns(random: Random, customer: Customer, focus: string): SignI
 /** A random portfolio of `customers` customers, reproducible from `seed`. */
 export function randomPortfolio(options: PortfolioOptions): PortfolioDocument {
   const random = seededRandom(options.seed);
-  const document: PortfolioDocument = { customers: [], subscriptions: [], usage: [], signIns: [], invoices: [], orders: [] };
+  const document: PortfolioDocument = {
+    customers: [],
+    subscriptions: [],
+    usage: [],
+    signIns: [],
+    invoices: [],
+    orders: [],
+  };
   const baseline = addDays([...options.asOfDates].sort()[0] as string, -70);
   let invoiceCounter = 0;
   const nextInvoice = () => `INV-${options.seed}-${++invoiceCounter}`;
@@ -228,16 +310,36 @@ export function randomPortfolio(options: PortfolioOptions): PortfolioDocument {
       id,
       name: `${random.pick(words)} ${random.pick(words)} ${random.pick(suffixes)} ${n}`,
       country: random.pick(countries),
-      createdAt: addDays(focus, random.weighted<number>([[-400, 5], [-31, 1], [-30, 2], [-29, 2], [0, 1], [3, 1]])),
+      createdAt: addDays(
+        focus,
+        random.weighted<number>([
+          [-400, 5],
+          [-31, 1],
+          [-30, 2],
+          [-29, 2],
+          [0, 1],
+          [3, 1],
+        ]),
+      ),
       tags: random.subset(tagPool, 0, random.pick([0, 1, 1, 2, 3])),
       admins: [{ email: `admin@${id}.example`, name: 'Admin' }],
     };
     document.customers.push(customer);
     document.signIns.push(...randomSignIns(random, customer, focus));
 
-    const count = random.weighted([[0, 1], [1, 8], [2, 5], [3, 2]]);
+    const count = random.weighted([
+      [0, 1],
+      [1, 8],
+      [2, 5],
+      [3, 2],
+    ]);
     for (let s = 1; s <= count; s += 1) {
-      const subscription = randomSubscription(random, `Sub${options.seed}${String(n).padStart(3, '0')}${s}`, id, focus);
+      const subscription = randomSubscription(
+        random,
+        `Sub${options.seed}${String(n).padStart(3, '0')}${s}`,
+        id,
+        focus,
+      );
       document.subscriptions.push(subscription);
       document.usage.push(...randomUsage(random, subscription, focus, baseline));
       document.invoices.push(...randomInvoices(random, subscription, focus, nextInvoice));
@@ -256,7 +358,8 @@ export function randomPortfolio(options: PortfolioOptions): PortfolioDocument {
       autoRenew: true,
       lines: randomLines(random).filter((line) => line.quantity > 0),
     };
-    if (order.lines.length === 0) order.lines.push({ product: 'meetings', sku: skuOf.meetings, quantity: 10 });
+    if (order.lines.length === 0)
+      order.lines.push({ product: 'meetings', sku: skuOf.meetings, quantity: 10 });
     document.orders.push(order);
   }
   return document;

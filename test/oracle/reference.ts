@@ -10,7 +10,14 @@
 // ---------------------------------------------------------------------------------------------
 
 /** SPEC §2, in the order the list shows them. */
-export const products = ['meetings', 'calling', 'messaging', 'translation', 'contact_center', 'devices'] as const;
+export const products = [
+  'meetings',
+  'calling',
+  'messaging',
+  'translation',
+  'contact_center',
+  'devices',
+] as const;
 export type Product = (typeof products)[number];
 
 /** SPEC §4.1, in the order of its table (which is also the order of a customer's `statuses`). */
@@ -27,7 +34,13 @@ export const customerStatuses = [
 export type CustomerStatus = (typeof customerStatuses)[number];
 
 /** SPEC §11 `GET /api/v1/kpis`. */
-export const kpiNames = ['totalCustomers', 'approachingExpiration', 'approachingRenewal', 'lowAssignment', 'exceedingLimit'] as const;
+export const kpiNames = [
+  'totalCustomers',
+  'approachingExpiration',
+  'approachingRenewal',
+  'lowAssignment',
+  'exceedingLimit',
+] as const;
 export type KpiName = (typeof kpiNames)[number];
 
 export type Line = { product: Product; sku: string; quantity: number };
@@ -50,7 +63,14 @@ export type Subscription = {
   termMonths: number;
   lines: Line[];
 };
-export type UsageRow = { subscriptionId: string; product: Product; date: string; assigned: number; used: number; used90d: number };
+export type UsageRow = {
+  subscriptionId: string;
+  product: Product;
+  date: string;
+  assigned: number;
+  used: number;
+  used90d: number;
+};
 export type SignIn = { customerId: string; email: string; at: string };
 export type Invoice = {
   number: string;
@@ -84,7 +104,11 @@ export type PortfolioDocument = {
 
 /** SUSPEND_AFTER_DAYS, EXPIRING_SOON_DAYS, NO_ACTIVITY_DAYS (SPEC §2, §4.1; all default 30). */
 export type Thresholds = { suspendAfterDays: number; expiringSoonDays: number; noActivityDays: number };
-export const defaultThresholds: Thresholds = { suspendAfterDays: 30, expiringSoonDays: 30, noActivityDays: 30 };
+export const defaultThresholds: Thresholds = {
+  suspendAfterDays: 30,
+  expiringSoonDays: 30,
+  noActivityDays: 30,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Calendar dates (UTC), as `YYYY-MM-DD` strings; such strings compare correctly as text.
@@ -164,7 +188,9 @@ export function hasEndedAt(subscription: Subscription, d: string): boolean {
 
 /** Purchased licenses of a product: Σ quantity of the subscription's lines for it (0 without a line). */
 export function purchasedOf(subscription: Subscription, product: Product): number {
-  return subscription.lines.filter((line) => line.product === product).reduce((sum, line) => sum + line.quantity, 0);
+  return subscription.lines
+    .filter((line) => line.product === product)
+    .reduce((sum, line) => sum + line.quantity, 0);
 }
 
 /** The distinct products the subscription has a line for, in list order. */
@@ -173,7 +199,12 @@ export function lineProducts(subscription: Subscription): Product[] {
 }
 
 /** §2: for a date with no row the latest earlier row counts; none at all counts as 0. */
-export function assignedAt(document: PortfolioDocument, subscriptionId: string, product: Product, d: string): number {
+export function assignedAt(
+  document: PortfolioDocument,
+  subscriptionId: string,
+  product: Product,
+  d: string,
+): number {
   let latest: UsageRow | undefined;
   for (const row of document.usage) {
     if (row.subscriptionId !== subscriptionId || row.product !== product || row.date > d) continue;
@@ -204,7 +235,13 @@ export type ExpectedCustomer = ListRow & {
 
 export type LowAssignmentCohort = {
   product: 'meetings' | 'calling';
-  members: { subscriptionId: string; customerId: string; ratio: number; startDate: string; flagged: boolean }[];
+  members: {
+    subscriptionId: string;
+    customerId: string;
+    ratio: number;
+    startDate: string;
+    flagged: boolean;
+  }[];
   p25: number | null;
   p50: number | null;
 };
@@ -234,7 +271,11 @@ export function percentileCont(values: number[], q: number): number | null {
  * §10.5 for one product: the cohort is every subscription of the partner active at asOf with
  * purchased > 0; flagged are members with startDate ≤ asOf − 30 whose ratio is ≤ p25 and < p50.
  */
-export function lowAssignmentCohort(document: PortfolioDocument, product: 'meetings' | 'calling', asOf: string): LowAssignmentCohort {
+export function lowAssignmentCohort(
+  document: PortfolioDocument,
+  product: 'meetings' | 'calling',
+  asOf: string,
+): LowAssignmentCohort {
   const cohort = document.subscriptions
     .filter((s) => s.customerId !== null && isActiveAt(s, asOf) && purchasedOf(s, product) > 0)
     .map((s) => ({
@@ -249,25 +290,44 @@ export function lowAssignmentCohort(document: PortfolioDocument, product: 'meeti
   const oldEnough = addDays(asOf, -30);
   const members = cohort.map((member) => ({
     ...member,
-    flagged: p25 !== null && p50 !== null && member.startDate <= oldEnough && member.ratio <= p25 && member.ratio < p50,
+    flagged:
+      p25 !== null &&
+      p50 !== null &&
+      member.startDate <= oldEnough &&
+      member.ratio <= p25 &&
+      member.ratio < p50,
   }));
   return { product, members, p25, p50 };
 }
 
 /** The whole prediction for one document at one asOf. */
-export function referenceModel(document: PortfolioDocument, asOf: string, thresholds: Thresholds = defaultThresholds): ReferenceModel {
-  const subscriptionsOf = (customerId: string) => document.subscriptions.filter((s) => s.customerId === customerId);
-  const invoicesOf = (subscription: Subscription) => document.invoices.filter((invoice) => invoice.subscriptionId === subscription.id);
-  const assigned = (subscription: Subscription, product: Product) => assignedAt(document, subscription.id, product, asOf);
+export function referenceModel(
+  document: PortfolioDocument,
+  asOf: string,
+  thresholds: Thresholds = defaultThresholds,
+): ReferenceModel {
+  const subscriptionsOf = (customerId: string) =>
+    document.subscriptions.filter((s) => s.customerId === customerId);
+  const invoicesOf = (subscription: Subscription) =>
+    document.invoices.filter((invoice) => invoice.subscriptionId === subscription.id);
+  const assigned = (subscription: Subscription, product: Product) =>
+    assignedAt(document, subscription.id, product, asOf);
   const isMeetingsOrCalling = (product: Product) => product === 'meetings' || product === 'calling';
-  const hasMeetingsOrCallingLine = (subscription: Subscription) => subscription.lines.some((line) => isMeetingsOrCalling(line.product));
+  const hasMeetingsOrCallingLine = (subscription: Subscription) =>
+    subscription.lines.some((line) => isMeetingsOrCalling(line.product));
 
   /** Unpaid at asOf: paidAt null or its UTC date after asOf. */
   const unpaidAt = (invoice: Invoice) => invoice.paidAt === null || utcDateOf(invoice.paidAt) > asOf;
-  const overdueAt = (invoice: Invoice) => unpaidAt(invoice) && addDays(invoice.dueDate, thresholds.suspendAfterDays) < asOf;
+  const overdueAt = (invoice: Invoice) =>
+    unpaidAt(invoice) && addDays(invoice.dueDate, thresholds.suspendAfterDays) < asOf;
 
-  const cohorts = [lowAssignmentCohort(document, 'meetings', asOf), lowAssignmentCohort(document, 'calling', asOf)];
-  const flaggedSubscriptions = new Set(cohorts.flatMap((cohort) => cohort.members.filter((m) => m.flagged).map((m) => m.subscriptionId)));
+  const cohorts = [
+    lowAssignmentCohort(document, 'meetings', asOf),
+    lowAssignmentCohort(document, 'calling', asOf),
+  ];
+  const flaggedSubscriptions = new Set(
+    cohorts.flatMap((cohort) => cohort.members.filter((m) => m.flagged).map((m) => m.subscriptionId)),
+  );
 
   const customers = document.customers.map((customer): ExpectedCustomer => {
     const own = subscriptionsOf(customer.id);
@@ -275,10 +335,15 @@ export function referenceModel(document: PortfolioDocument, asOf: string, thresh
     const notCancelled = own.filter((s) => s.status !== 'cancelled');
 
     const holds: Record<CustomerStatus, boolean> = {
-      suspended: active.some((s) => s.kind === 'paid' && (s.status === 'suspended' || invoicesOf(s).some(overdueAt))),
-      license_overage: active.some((s) => products.some((product) => assigned(s, product) > purchasedOf(s, product))),
+      suspended: active.some(
+        (s) => s.kind === 'paid' && (s.status === 'suspended' || invoicesOf(s).some(overdueAt)),
+      ),
+      license_overage: active.some((s) =>
+        products.some((product) => assigned(s, product) > purchasedOf(s, product)),
+      ),
       expiring_soon: active.some(
-        (s) => (s.kind === 'trial' || !s.autoRenew) && daysBetween(asOf, s.endDate) <= thresholds.expiringSoonDays,
+        (s) =>
+          (s.kind === 'trial' || !s.autoRenew) && daysBetween(asOf, s.endDate) <= thresholds.expiringSoonDays,
       ),
       ready_for_order_setup: own.some((s) => s.status === 'pending_setup'),
       no_recent_activity:
@@ -295,7 +360,9 @@ export function referenceModel(document: PortfolioDocument, asOf: string, thresh
         !own.some((s) => s.status === 'pending_setup'),
     };
 
-    const customerProducts = products.filter((product) => notCancelled.some((s) => s.lines.some((line) => line.product === product)));
+    const customerProducts = products.filter((product) =>
+      notCancelled.some((s) => s.lines.some((line) => line.product === product)),
+    );
     const ends = active.map((s) => effectiveEnd(s, asOf)).sort();
 
     // §9: only customers with a meetings or calling line in a subscription that is not cancelled count.
@@ -325,8 +392,14 @@ export function referenceModel(document: PortfolioDocument, asOf: string, thresh
       products: customerProducts,
       tags: customer.tags,
       licenses: {
-        purchased: active.reduce((sum, s) => sum + s.lines.reduce((lines, line) => lines + line.quantity, 0), 0),
-        assigned: active.reduce((sum, s) => sum + lineProducts(s).reduce((total, product) => total + assigned(s, product), 0), 0),
+        purchased: active.reduce(
+          (sum, s) => sum + s.lines.reduce((lines, line) => lines + line.quantity, 0),
+          0,
+        ),
+        assigned: active.reduce(
+          (sum, s) => sum + lineProducts(s).reduce((total, product) => total + assigned(s, product), 0),
+          0,
+        ),
       },
       nextEndDate: ends[0] ?? null,
       kpis: kpiNames.filter((name) => counts && inKpi[name]),
@@ -336,20 +409,17 @@ export function referenceModel(document: PortfolioDocument, asOf: string, thresh
   const knownSubscriptions = new Set(document.subscriptions.map((s) => s.id));
   const orderRows = document.orders
     .filter((order) => order.type === 'new' && !knownSubscriptions.has(order.subscriptionId))
-    .map(
-      (order): ListRow => ({
-        key: `order:${order.subscriptionId}`,
-        externalId: null,
-        statuses: ['ready_for_order_setup'],
-        products: products.filter((product) => order.lines.some((line) => line.product === product)),
-        tags: [],
-      }),
-    );
+    .map((order): ListRow => ({
+      key: `order:${order.subscriptionId}`,
+      externalId: null,
+      statuses: ['ready_for_order_setup'],
+      products: products.filter((product) => order.lines.some((line) => line.product === product)),
+      tags: [],
+    }));
 
-  const kpis = Object.fromEntries(kpiNames.map((name) => [name, customers.filter((c) => c.kpis.includes(name)).length])) as Record<
-    KpiName,
-    number
-  >;
+  const kpis = Object.fromEntries(
+    kpiNames.map((name) => [name, customers.filter((c) => c.kpis.includes(name)).length]),
+  ) as Record<KpiName, number>;
   return { asOf, customers, orderRows, kpis, lowAssignment: cohorts };
 }
 
@@ -358,10 +428,16 @@ export function referenceModel(document: PortfolioDocument, asOf: string, thresh
 // ---------------------------------------------------------------------------------------------
 
 export type SubscriptionType = 'trial' | 'paid';
-export type ListFilter = { status?: CustomerStatus[]; product?: Product[]; type?: SubscriptionType[]; tag?: string[] };
+export type ListFilter = {
+  status?: CustomerStatus[];
+  product?: Product[];
+  type?: SubscriptionType[];
+  tag?: string[];
+};
 
 export function matchesFilter(row: ListRow, filter: ListFilter): boolean {
-  const anyOf = <T>(chosen: T[] | undefined, holds: (value: T) => boolean) => !chosen || chosen.length === 0 || chosen.some(holds);
+  const anyOf = <T>(chosen: T[] | undefined, holds: (value: T) => boolean) =>
+    !chosen || chosen.length === 0 || chosen.some(holds);
   return (
     anyOf(filter.status, (status) => row.statuses.includes(status)) &&
     anyOf(filter.product, (product) => row.products.includes(product)) &&
@@ -384,26 +460,50 @@ export function filterQuery(filter: ListFilter): string {
 
 /** The customer's records of the document, one JSON record per line. */
 export function documentSlice(document: PortfolioDocument, customerId: string): string {
-  const subscriptionIds = new Set(document.subscriptions.filter((s) => s.customerId === customerId).map((s) => s.id));
+  const subscriptionIds = new Set(
+    document.subscriptions.filter((s) => s.customerId === customerId).map((s) => s.id),
+  );
   const lines = [
     ...document.customers.filter((c) => c.id === customerId).map((c) => `customer     ${JSON.stringify(c)}`),
-    ...document.subscriptions.filter((s) => subscriptionIds.has(s.id)).map((s) => `subscription ${JSON.stringify(s)}`),
-    ...document.usage.filter((u) => subscriptionIds.has(u.subscriptionId)).map((u) => `usage        ${JSON.stringify(u)}`),
-    ...document.invoices.filter((i) => subscriptionIds.has(i.subscriptionId)).map((i) => `invoice      ${JSON.stringify(i)}`),
-    ...document.signIns.filter((s) => s.customerId === customerId).map((s) => `signIn       ${JSON.stringify(s)}`),
-    ...document.orders.filter((o) => subscriptionIds.has(o.subscriptionId)).map((o) => `order        ${JSON.stringify(o)}`),
+    ...document.subscriptions
+      .filter((s) => subscriptionIds.has(s.id))
+      .map((s) => `subscription ${JSON.stringify(s)}`),
+    ...document.usage
+      .filter((u) => subscriptionIds.has(u.subscriptionId))
+      .map((u) => `usage        ${JSON.stringify(u)}`),
+    ...document.invoices
+      .filter((i) => subscriptionIds.has(i.subscriptionId))
+      .map((i) => `invoice      ${JSON.stringify(i)}`),
+    ...document.signIns
+      .filter((s) => s.customerId === customerId)
+      .map((s) => `signIn       ${JSON.stringify(s)}`),
+    ...document.orders
+      .filter((o) => subscriptionIds.has(o.subscriptionId))
+      .map((o) => `order        ${JSON.stringify(o)}`),
   ];
   return lines.join('\n');
 }
 
 /** Per subscription: effective end, whether active, and per product purchased vs assigned(asOf). */
-export function explainCustomer(document: PortfolioDocument, model: ReferenceModel, customerId: string): string {
+export function explainCustomer(
+  document: PortfolioDocument,
+  model: ReferenceModel,
+  customerId: string,
+): string {
   const lines = document.subscriptions
     .filter((s) => s.customerId === customerId)
     .map((s) => {
-      const usedProducts = products.filter((p) => purchasedOf(s, p) > 0 || assignedAt(document, s.id, p, model.asOf) > 0 || lineProducts(s).includes(p));
+      const usedProducts = products.filter(
+        (p) =>
+          purchasedOf(s, p) > 0 ||
+          assignedAt(document, s.id, p, model.asOf) > 0 ||
+          lineProducts(s).includes(p),
+      );
       const perProduct = usedProducts
-        .map((p) => `${p} ${assignedAt(document, s.id, p, model.asOf)}/${purchasedOf(s, p)}${lineProducts(s).includes(p) ? '' : ' (no line)'}`)
+        .map(
+          (p) =>
+            `${p} ${assignedAt(document, s.id, p, model.asOf)}/${purchasedOf(s, p)}${lineProducts(s).includes(p) ? '' : ' (no line)'}`,
+        )
         .join(', ');
       return `${s.id}: ${s.kind} ${s.status}, effective end ${effectiveEnd(s, model.asOf)}, ${isActiveAt(s, model.asOf) ? 'active' : 'not active'}${
         hasEndedAt(s, model.asOf) ? ', ended' : ''
@@ -411,24 +511,37 @@ export function explainCustomer(document: PortfolioDocument, model: ReferenceMod
     });
   const { suspendAfterDays, noActivityDays } = defaultThresholds;
   const windowStart = addDays(model.asOf, -(noActivityDays - 1));
-  const subscriptionIds = new Set(document.subscriptions.filter((s) => s.customerId === customerId).map((s) => s.id));
+  const subscriptionIds = new Set(
+    document.subscriptions.filter((s) => s.customerId === customerId).map((s) => s.id),
+  );
   for (const invoice of document.invoices.filter((i) => subscriptionIds.has(i.subscriptionId))) {
     const unpaid = invoice.paidAt === null || utcDateOf(invoice.paidAt) > model.asOf;
     const overdue = unpaid && addDays(invoice.dueDate, suspendAfterDays) < model.asOf;
-    lines.push(`${invoice.number} of ${invoice.subscriptionId}: ${unpaid ? 'unpaid' : 'paid'} at asOf, due ${invoice.dueDate}${overdue ? `, more than ${suspendAfterDays} days overdue` : ''}`);
+    lines.push(
+      `${invoice.number} of ${invoice.subscriptionId}: ${unpaid ? 'unpaid' : 'paid'} at asOf, due ${invoice.dueDate}${overdue ? `, more than ${suspendAfterDays} days overdue` : ''}`,
+    );
   }
   const customer = document.customers.find((c) => c.id === customerId);
   if (customer) {
-    const recent = document.signIns.filter((s) => s.customerId === customerId && windowStart <= utcDateOf(s.at) && utcDateOf(s.at) <= model.asOf);
+    const recent = document.signIns.filter(
+      (s) => s.customerId === customerId && windowStart <= utcDateOf(s.at) && utcDateOf(s.at) <= model.asOf,
+    );
     const old = customer.createdAt <= addDays(model.asOf, -noActivityDays);
-    lines.push(`sign-ins dated ${windowStart}…${model.asOf}: ${recent.length}; createdAt ${customer.createdAt} ${old ? '≤' : '>'} asOf − ${noActivityDays}`);
+    lines.push(
+      `sign-ins dated ${windowStart}…${model.asOf}: ${recent.length}; createdAt ${customer.createdAt} ${old ? '≤' : '>'} asOf − ${noActivityDays}`,
+    );
   }
   for (const cohort of model.lowAssignment) {
     const mine = cohort.members.filter((m) => m.customerId === customerId);
     if (mine.length === 0) continue;
     lines.push(
       `low assignment (${cohort.product}): cohort of ${cohort.members.length}, p25 ${cohort.p25}, p50 ${cohort.p50}; ` +
-        mine.map((m) => `${m.subscriptionId} ratio ${m.ratio} started ${m.startDate}${m.flagged ? ' FLAGGED' : ''}`).join('; '),
+        mine
+          .map(
+            (m) =>
+              `${m.subscriptionId} ratio ${m.ratio} started ${m.startDate}${m.flagged ? ' FLAGGED' : ''}`,
+          )
+          .join('; '),
     );
   }
   return lines.join('\n');

@@ -5,7 +5,9 @@ import { openDatabase, type Database } from '../../server/db/database';
 export type DatabaseTarget = 'embedded' | 'postgres';
 
 /** Every target the suite runs on: always the embedded database, and PostgreSQL when TEST_DATABASE_URL is set. */
-export const databaseTargets: DatabaseTarget[] = process.env.TEST_DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
+export const databaseTargets: DatabaseTarget[] = process.env.TEST_DATABASE_URL
+  ? ['embedded', 'postgres']
+  : ['embedded'];
 
 /** A new, empty, migrated database of the target kind, dropped again by `close`. */
 export async function freshDatabase(target: DatabaseTarget): Promise<Database> {

@@ -16,7 +16,14 @@ export function customerWith(options: {
   tags?: string[];
   signIns?: string[];
   subscriptions?: Partial<Subscription>[];
-  usage?: { product?: string; date: string; assigned: number; used?: number; used90d?: number; subscription?: number }[];
+  usage?: {
+    product?: string;
+    date: string;
+    assigned: number;
+    used?: number;
+    used90d?: number;
+    subscription?: number;
+  }[];
   invoices?: { dueDate: string; paidAt: string | null; subscription?: number }[];
 }): { id: string; subscriptionIds: string[]; document: Required<ImportDocument> } {
   const id = nextId('cust-');
@@ -56,7 +63,11 @@ export function customerWith(options: {
         used: u.used ?? 0,
         used90d: u.used90d ?? 0,
       })),
-      signIns: (options.signIns ?? [`${daysFromAsOf(-1)}T09:00:00Z`]).map((at) => ({ customerId: id, email: `admin@${id}.example`, at })),
+      signIns: (options.signIns ?? [`${daysFromAsOf(-1)}T09:00:00Z`]).map((at) => ({
+        customerId: id,
+        email: `admin@${id}.example`,
+        at,
+      })),
       invoices: (options.invoices ?? []).map((inv) => ({
         number: nextId('INV-'),
         subscriptionId: subscriptionIds[inv.subscription ?? 0] as string,

@@ -20,8 +20,14 @@ export default async function setup(project: TestProject) {
   await database.dump(template);
   await database.close();
   project.provide('pgliteTemplate', template);
-  if (process.env.TEST_DATABASE_URL) console.log(`Tests run on the embedded database and on PostgreSQL (${redact(process.env.TEST_DATABASE_URL)}).`);
-  else console.log('Tests run on the embedded database only; set TEST_DATABASE_URL to run them on PostgreSQL too.');
+  if (process.env.TEST_DATABASE_URL)
+    console.log(
+      `Tests run on the embedded database and on PostgreSQL (${redact(process.env.TEST_DATABASE_URL)}).`,
+    );
+  else
+    console.log(
+      'Tests run on the embedded database only; set TEST_DATABASE_URL to run them on PostgreSQL too.',
+    );
   return () => rmSync(directory, { recursive: true, force: true });
 }
 

@@ -34,11 +34,22 @@ export type ServerProcess = {
  * `npm start` as an operator runs it (`node --import tsx server/main.ts`), on a port chosen here, answered once
  * it prints that it is ready. `env` adds to (and, with '', unsets) this process's environment.
  */
-export async function startServerProcess(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: '', DEMO: '0', LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DEMO: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -64,7 +75,9 @@ export async function startServerProcess(env: Record<string, string>, options: {
     child.stdout?.on('data', check);
     void exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`The server exited before it was ready (${how.signal ?? `code ${how.code}`}):\n${output}`));
+      reject(
+        new Error(`The server exited before it was ready (${how.signal ?? `code ${how.code}`}):\n${output}`),
+      );
     });
   });
   return {

@@ -21,7 +21,9 @@ export async function partnerRows(db: Kysely<DB>, partnerId: string): Promise<Pa
   const snapshot: PartnerRows = {};
   for (const { table_name: table } of tables) {
     if (bookkeeping.has(table)) continue;
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where partner_id = ${partnerId}`.execute(db);
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select * from ${sql.table(table)} where partner_id = ${partnerId}`.execute(db);
     snapshot[table] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return snapshot;

@@ -18,7 +18,11 @@ export type TestServer = {
   app: FastifyInstance;
   database: Database;
   config: Config;
-  request<T = unknown>(method: string, path: string, options?: Credentials & { body?: unknown; headers?: Record<string, string> }): Promise<ApiAnswer<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options?: Credentials & { body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiAnswer<T>>;
   signIn(email: string, password: string): Promise<Session>;
   /** A new partner with a full administrator and a read+ingest token. */
   partner(name?: string): Promise<TestPartner>;
@@ -30,14 +34,20 @@ export type TestPartner = {
   adminEmail: string;
   password: string;
   token: string;
-  addUser(role: PartnerRole, options?: { email?: string }): Promise<{ userId: string; email: string; password: string }>;
+  addUser(
+    role: PartnerRole,
+    options?: { email?: string },
+  ): Promise<{ userId: string; email: string; password: string }>;
   tokenWith(scopes: TokenScope[]): Promise<string>;
 };
 
 export const testPassword = 'correct horse battery';
 
 /** The real server on a random loopback port, on a fresh database of the target kind. */
-export async function startTestServer(target: DatabaseTarget, overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  target: DatabaseTarget,
+  overrides: Partial<Config> = {},
+): Promise<TestServer> {
   const database = await freshDatabase(target);
   // Browser tests build the web app once up front; other tests never need a build.
   const config = { ...loadConfig({}), WEB_AUTOBUILD: false, ...overrides, LOG_LEVEL: 'silent' as const };
@@ -58,7 +68,12 @@ export async function startTestServer(target: DatabaseTarget, overrides: Partial
     const response = await fetch(url + path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
     });
     const text = await response.text();
     let body: unknown = text;
@@ -67,8 +82,11 @@ export async function startTestServer(target: DatabaseTarget, overrides: Partial
   };
 
   const signIn: TestServer['signIn'] = async (email, password) => {
-    const answer = await request<{ csrfToken: string }>('POST', '/api/v1/auth/sign-in', { body: { email, password } });
-    if (answer.status !== 200) throw new Error(`sign-in as ${email} answered ${answer.status}: ${answer.text}`);
+    const answer = await request<{ csrfToken: string }>('POST', '/api/v1/auth/sign-in', {
+      body: { email, password },
+    });
+    if (answer.status !== 200)
+      throw new Error(`sign-in as ${email} answered ${answer.status}: ${answer.text}`);
     const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     return { cookie, csrfToken: answer.body.csrfToken };
   };
@@ -76,8 +94,14 @@ export async function startTestServer(target: DatabaseTarget, overrides: Partial
   const partner: TestServer['partner'] = async (name = 'Test Partner') => {
     const adminEmail = `admin-${randomUUID()}@partner.test`;
     const operator = { type: 'operator' as const, id: null, label: 'test' };
-    const { partnerId } = await createPartner(database.db, { name, adminEmail, password: testPassword, actor: operator });
-    const tokenWith = async (scopes: TokenScope[]) => (await createToken(database.db, { partnerId, name: 'test', scopes, actor: operator })).token;
+    const { partnerId } = await createPartner(database.db, {
+      name,
+      adminEmail,
+      password: testPassword,
+      actor: operator,
+    });
+    const tokenWith = async (scopes: TokenScope[]) =>
+      (await createToken(database.db, { partnerId, name: 'test', scopes, actor: operator })).token;
     const token = await tokenWith(['read', 'ingest']);
     return {
       partnerId,
@@ -90,7 +114,15 @@ export async function startTestServer(target: DatabaseTarget, overrides: Partial
         const email = options.email ?? `${role}-${randomUUID()}@partner.test`;
         await database.db
           .insertInto('users')
-          .values({ partner_id: partnerId, id: userId, org_id: partnerId, email, display_name: role, password_hash: await hashPassword(testPassword), role })
+          .values({
+            partner_id: partnerId,
+            id: userId,
+            org_id: partnerId,
+            email,
+            display_name: role,
+            password_hash: await hashPassword(testPassword),
+            role,
+          })
           .execute();
         return { userId, email, password: testPassword };
       },

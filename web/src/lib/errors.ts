@@ -19,9 +19,7 @@ const readsServerLanguage = (language: string) => language.startsWith('en');
 export function describeError(error: unknown, t: TFunction, language: string): ErrorDescription {
   const own = error instanceof Error ? error.message.trim() : '';
   const sentence =
-    error instanceof ApiError && explained(error.code)
-      ? t(`errors.${error.code}`)
-      : t('common.errorText');
+    error instanceof ApiError && explained(error.code) ? t(`errors.${error.code}`) : t('common.errorText');
   if (readsServerLanguage(language)) return { message: own || sentence };
   return own && own !== sentence ? { message: sentence, detail: own } : { message: sentence };
 }

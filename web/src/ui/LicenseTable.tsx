@@ -8,7 +8,10 @@ import { EmptyState } from './EmptyState';
 import { UsageBar } from './UsageBar';
 
 /** One subscription's licenses per product; `overage` comes from the server where it answers it. */
-export type LicenseRow = Pick<LicenseBreakdown, 'product' | 'purchased' | 'assigned' | 'used' | 'available'> & {
+export type LicenseRow = Pick<
+  LicenseBreakdown,
+  'product' | 'purchased' | 'assigned' | 'used' | 'available'
+> & {
   overage?: number;
 };
 
@@ -79,7 +82,11 @@ export function LicenseTable({ subscriptionId, rows }: { subscriptionId: string;
           header: t('licenses.usedAssignedAvailable'),
           meta: { width: 220 },
           cell: ({ row }) => (
-            <UsageBar purchased={row.original.purchased} assigned={row.original.assigned} used={row.original.used} />
+            <UsageBar
+              purchased={row.original.purchased}
+              assigned={row.original.assigned}
+              used={row.original.used}
+            />
           ),
         }),
       ]}

@@ -21,7 +21,13 @@ import type { AnalyticsOverview, AnalyticsProduct, AnalyticsSection } from './ty
 // ECharts is the heaviest part of the page: it loads after the figures, in its own chunk.
 const TrendChart = lazy(() => import('./TrendChart'));
 
-const sections: readonly AnalyticsSection[] = ['recentlyAdded', 'expiring', 'renewing', 'lowAssignment', 'overage'];
+const sections: readonly AnalyticsSection[] = [
+  'recentlyAdded',
+  'expiring',
+  'renewing',
+  'lowAssignment',
+  'overage',
+];
 const products: readonly AnalyticsProduct[] = ['meetings', 'calling'];
 
 /** SPEC §9 at the top: the customer KPIs, each leading to the customers behind it. */
@@ -30,10 +36,19 @@ function CustomerKpis({ asOf }: { asOf: string }) {
   const text = useAnalyticsText();
   const format = useFormat();
   const navigate = useNavigate();
-  const kpis = useQuery({ queryKey: ['kpis', asOf], queryFn: () => apiGet<Kpis>('/kpis', { asOf }), placeholderData: keepPreviousData });
+  const kpis = useQuery({
+    queryKey: ['kpis', asOf],
+    queryFn: () => apiGet<Kpis>('/kpis', { asOf }),
+    placeholderData: keepPreviousData,
+  });
   if (kpis.isError) return <ErrorState error={kpis.error} onRetry={() => void kpis.refetch()} />;
   return (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" component="section" aria-label={text('keyFigures')}>
+    <SimpleGrid
+      cols={{ base: 2, sm: 3, lg: 5 }}
+      spacing="sm"
+      component="section"
+      aria-label={text('keyFigures')}
+    >
       {listKpis.map((key) =>
         kpis.data ? (
           <KpiTile
@@ -94,7 +109,13 @@ export default function AnalyticsPage() {
           <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
         ) : (
           <>
-            <Paper withBorder radius="md" p={{ base: 'sm', sm: 'md' }} component="section" aria-labelledby="trend-title">
+            <Paper
+              withBorder
+              radius="md"
+              p={{ base: 'sm', sm: 'md' }}
+              component="section"
+              aria-labelledby="trend-title"
+            >
               <Group justify="space-between" align="baseline" mb="xs" wrap="wrap">
                 <Title order={2} size="h4" id="trend-title">
                   {text('trend.title')}
@@ -113,7 +134,13 @@ export default function AnalyticsPage() {
             </Paper>
             {sections.map((section) =>
               overview.data ? (
-                <SectionPanel key={`${section}-${product}-${asOf}`} section={section} answer={overview.data[section]} product={product} asOf={asOf} />
+                <SectionPanel
+                  key={`${section}-${product}-${asOf}`}
+                  section={section}
+                  answer={overview.data[section]}
+                  product={product}
+                  asOf={asOf}
+                />
               ) : (
                 <Skeleton key={section} h={320} radius="md" />
               ),

@@ -15,7 +15,13 @@ import { KpiTile } from '../../ui/KpiTile';
 import { Pager } from '../../ui/Pager';
 import { UsageBar } from '../../ui/UsageBar';
 import { useAnalyticsText, type AnalyticsText } from './locales';
-import type { AnalyticsOverview, AnalyticsProduct, AnalyticsRow, AnalyticsRowField, AnalyticsSection } from './types';
+import type {
+  AnalyticsOverview,
+  AnalyticsProduct,
+  AnalyticsRow,
+  AnalyticsRowField,
+  AnalyticsSection,
+} from './types';
 
 const columnHelper = dataColumns<AnalyticsRow>();
 const pageSizes = [10, 25, 50, 100] as const;
@@ -30,14 +36,42 @@ export const defaultSort: Record<AnalyticsSection, SortInfo> = {
   overage: { field: 'assignedRatio', descending: true },
 };
 
-type Column = 'customer' | 'subscriptionId' | 'days' | 'months' | 'purchased' | 'usage' | 'assigned' | 'used' | 'used90d' | 'autoRenew' | 'weeklyAssignment' | 'weeklyUsage';
+type Column =
+  | 'customer'
+  | 'subscriptionId'
+  | 'days'
+  | 'months'
+  | 'purchased'
+  | 'usage'
+  | 'assigned'
+  | 'used'
+  | 'used90d'
+  | 'autoRenew'
+  | 'weeklyAssignment'
+  | 'weeklyUsage';
 
 /** SPEC §10: which columns each section's table shows. */
 const sectionColumns: Record<AnalyticsSection, Column[]> = {
-  recentlyAdded: ['customer', 'subscriptionId', 'days', 'purchased', 'usage', 'weeklyAssignment', 'weeklyUsage'],
+  recentlyAdded: [
+    'customer',
+    'subscriptionId',
+    'days',
+    'purchased',
+    'usage',
+    'weeklyAssignment',
+    'weeklyUsage',
+  ],
   expiring: ['customer', 'subscriptionId', 'days', 'purchased', 'usage', 'used90d'],
   renewing: ['customer', 'subscriptionId', 'days', 'purchased', 'usage', 'used90d'],
-  lowAssignment: ['customer', 'subscriptionId', 'months', 'assigned', 'purchased', 'usage', 'weeklyAssignment'],
+  lowAssignment: [
+    'customer',
+    'subscriptionId',
+    'months',
+    'assigned',
+    'purchased',
+    'usage',
+    'weeklyAssignment',
+  ],
   overage: ['customer', 'subscriptionId', 'months', 'autoRenew', 'purchased', 'assigned', 'used'],
 };
 
@@ -53,10 +87,21 @@ const daysColumn: Record<AnalyticsSection, { field: AnalyticsRowField; label: An
 function Change({ value }: { value: number }) {
   const text = useAnalyticsText();
   const format = useFormat();
-  const label = value > 0 ? text('change.up', { value }) : value < 0 ? text('change.down', { value: -value }) : text('change.none');
+  const label =
+    value > 0
+      ? text('change.up', { value })
+      : value < 0
+        ? text('change.down', { value: -value })
+        : text('change.none');
   const Icon = value > 0 ? IconArrowUpRight : IconArrowDownRight;
   return (
-    <Group gap={2} justify="flex-end" wrap="nowrap" c={value > 0 ? 'green.8' : value < 0 ? 'red.8' : 'dimmed'} aria-label={label}>
+    <Group
+      gap={2}
+      justify="flex-end"
+      wrap="nowrap"
+      c={value > 0 ? 'green.8' : value < 0 ? 'red.8' : 'dimmed'}
+      aria-label={label}
+    >
       {value !== 0 ? <Icon size={14} aria-hidden /> : null}
       <Text size="sm" fw={value !== 0 ? 600 : undefined} aria-hidden>
         {format.signed(value)}
@@ -93,7 +138,13 @@ function useColumns(section: AnalyticsSection): DataColumn<AnalyticsRow>[] {
         header: text('column.customer'),
         meta: { sortField: 'customerName', width: 180 },
         cell: ({ row }) => (
-          <Anchor fw={600} size="sm" renderRoot={(props) => <Link {...props} to="/customers/$customerId" params={{ customerId: row.original.customerId }} />}>
+          <Anchor
+            fw={600}
+            size="sm"
+            renderRoot={(props) => (
+              <Link {...props} to="/customers/$customerId" params={{ customerId: row.original.customerId }} />
+            )}
+          >
             {row.original.customerName}
           </Anchor>
         ),
@@ -134,7 +185,13 @@ function useColumns(section: AnalyticsSection): DataColumn<AnalyticsRow>[] {
         id: 'usage',
         header: text('column.usage'),
         meta: { width: 150 },
-        cell: ({ row }) => <UsageBar purchased={row.original.purchased} assigned={row.original.assigned} used={row.original.used} />,
+        cell: ({ row }) => (
+          <UsageBar
+            purchased={row.original.purchased}
+            assigned={row.original.assigned}
+            used={row.original.used}
+          />
+        ),
       }),
       assigned: columnHelper.display({
         id: 'assigned',
@@ -206,7 +263,8 @@ export function SectionPanel({
   const [focused, setFocused] = useState<string | null>(null);
   const title = text(`section.${section}`);
   const sortParam = `${sort.descending ? '-' : ''}${sort.field}`;
-  const isDefault = sort.field === defaultSort[section].field && sort.descending === defaultSort[section].descending;
+  const isDefault =
+    sort.field === defaultSort[section].field && sort.descending === defaultSort[section].descending;
   // The overview carries each section's first 100 rows in its default order; other pages and orders are fetched.
   const fromOverview = isDefault && page * pageSize <= overviewRows;
   const params = { product, asOf, page, pageSize, sort: sortParam };
@@ -216,7 +274,9 @@ export function SectionPanel({
     enabled: !fromOverview,
     placeholderData: keepPreviousData,
   });
-  const shown = fromOverview ? answer.rows.items.slice((page - 1) * pageSize, page * pageSize) : (rows.data?.items ?? []);
+  const shown = fromOverview
+    ? answer.rows.items.slice((page - 1) * pageSize, page * pageSize)
+    : (rows.data?.items ?? []);
   const total = fromOverview ? answer.rows.total : (rows.data?.total ?? answer.rows.total);
   const kpis = answer.kpis as Kpis;
 
@@ -227,7 +287,13 @@ export function SectionPanel({
   };
 
   return (
-    <Paper withBorder radius="md" p={{ base: 'sm', sm: 'md' }} component="section" aria-labelledby={`section-${section}`}>
+    <Paper
+      withBorder
+      radius="md"
+      p={{ base: 'sm', sm: 'md' }}
+      component="section"
+      aria-labelledby={`section-${section}`}
+    >
       <Group justify="space-between" align="flex-start" gap="xs" mb="sm" wrap="wrap">
         <Title order={2} size="h4" id={`section-${section}`}>
           {title}
@@ -244,7 +310,12 @@ export function SectionPanel({
           {text('exportCsv')}
         </Button>
       </Group>
-      <SimpleGrid cols={{ base: 2, md: Object.keys(kpis).length }} spacing="sm" mb="sm" aria-label={text('sectionFigures', { section: title })}>
+      <SimpleGrid
+        cols={{ base: 2, md: Object.keys(kpis).length }}
+        spacing="sm"
+        mb="sm"
+        aria-label={text('sectionFigures', { section: title })}
+      >
         {Object.entries(kpis).map(([name, value]) => {
           const label = text(`kpi.${section}.${name}` as AnalyticsText);
           return (
@@ -272,7 +343,10 @@ export function SectionPanel({
             loading={!fromOverview && rows.isFetching}
             sort={sort}
             onSort={(field) => {
-              setSort((current) => ({ field, descending: current.field === field ? !current.descending : false }));
+              setSort((current) => ({
+                field,
+                descending: current.field === field ? !current.descending : false,
+              }));
               setPage(1);
             }}
             empty={<EmptyState title={text('empty')} />}

@@ -48,8 +48,15 @@ export default function TrendChart({ points }: { points: TrendPoint[] }) {
         animation: false,
         grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
         legend: { top: 0, textStyle: { fontSize: 12 } },
-        tooltip: { trigger: 'axis', valueFormatter: (value: unknown) => format.number(typeof value === 'number' ? value : null) },
-        xAxis: { type: 'category', data: points.map((point) => format.date(point.date)), axisLabel: { hideOverlap: true } },
+        tooltip: {
+          trigger: 'axis',
+          valueFormatter: (value: unknown) => format.number(typeof value === 'number' ? value : null),
+        },
+        xAxis: {
+          type: 'category',
+          data: points.map((point) => format.date(point.date)),
+          axisLabel: { hideOverlap: true },
+        },
         yAxis: { type: 'value', axisLabel: { formatter: (value: number) => format.number(value) } },
         series,
       },

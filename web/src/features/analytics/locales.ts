@@ -30,39 +30,56 @@ const en = {
   },
   kpi: {
     recentlyAdded: { customers: 'New customers', licenses: 'Total licenses' },
-    expiring: { customers: 'Expiring customers', assignedRatio: 'License assignment', usedRatio: 'License usage' },
-    renewing: { customers: 'Renewing customers', assignedRatio: 'License assignment', usedRatio: 'License usage' },
+    expiring: {
+      customers: 'Expiring customers',
+      assignedRatio: 'License assignment',
+      usedRatio: 'License usage',
+    },
+    renewing: {
+      customers: 'Renewing customers',
+      assignedRatio: 'License assignment',
+      usedRatio: 'License usage',
+    },
     lowAssignment: {
       customers: 'Low-assignment customers',
       assignedRatio: 'License assignment',
       usedRatio: 'License usage at assignment',
       unassigned: 'Unassigned licenses',
     },
-    overage: { customers: 'Customers with overage', licenses: 'Licenses in overage', average: 'Average overage' },
+    overage: {
+      customers: 'Customers with overage',
+      licenses: 'Licenses in overage',
+      average: 'Average overage',
+    },
   },
   formula: {
     recentlyAdded: {
-      customers: 'Distinct customers with a subscription (paid or trial), not cancelled nor pending setup, that started in the last 90 days: asOf − 89 ≤ start date ≤ asOf.',
+      customers:
+        'Distinct customers with a subscription (paid or trial), not cancelled nor pending setup, that started in the last 90 days: asOf − 89 ≤ start date ≤ asOf.',
       licenses: 'Σ purchased licenses of those subscriptions.',
     },
     expiring: {
-      customers: 'Distinct customers with a trial, or a paid subscription without auto-renew, active at asOf and ending within 90 days: end date − asOf ≤ 90.',
+      customers:
+        'Distinct customers with a trial, or a paid subscription without auto-renew, active at asOf and ending within 90 days: end date − asOf ≤ 90.',
       assignedRatio: 'Σ assigned ÷ Σ purchased over those subscriptions.',
       usedRatio: 'Σ used ÷ Σ purchased over those subscriptions.',
     },
     renewing: {
-      customers: 'Distinct customers with an auto-renewing paid subscription active at asOf whose next renewal is within 90 days: effective end − asOf ≤ 90.',
+      customers:
+        'Distinct customers with an auto-renewing paid subscription active at asOf whose next renewal is within 90 days: effective end − asOf ≤ 90.',
       assignedRatio: 'Σ assigned ÷ Σ purchased over those subscriptions.',
       usedRatio: 'Σ used ÷ Σ purchased over those subscriptions.',
     },
     lowAssignment: {
-      customers: 'Distinct customers with a subscription at least 30 days old whose assigned ÷ purchased is at or below the 25th percentile, and below the median, of all your active subscriptions of this product.',
+      customers:
+        'Distinct customers with a subscription at least 30 days old whose assigned ÷ purchased is at or below the 25th percentile, and below the median, of all your active subscriptions of this product.',
       assignedRatio: 'Σ assigned ÷ Σ purchased over the flagged subscriptions.',
       usedRatio: 'Σ used ÷ Σ purchased over the flagged subscriptions.',
       unassigned: 'Σ available (purchased − assigned, at least 0) over the flagged subscriptions.',
     },
     overage: {
-      customers: 'Distinct customers with a subscription active at asOf that has more licenses assigned than purchased.',
+      customers:
+        'Distinct customers with a subscription active at asOf that has more licenses assigned than purchased.',
       licenses: 'Σ (assigned − purchased) over those subscriptions.',
       average: 'Licenses in overage ÷ customers with overage.',
     },
@@ -122,33 +139,49 @@ const sv: Dictionary = {
   },
   kpi: {
     recentlyAdded: { customers: 'Nya kunder', licenses: 'Totalt antal licenser' },
-    expiring: { customers: 'Utgående kunder', assignedRatio: 'Licenstilldelning', usedRatio: 'Licensanvändning' },
-    renewing: { customers: 'Förnyande kunder', assignedRatio: 'Licenstilldelning', usedRatio: 'Licensanvändning' },
+    expiring: {
+      customers: 'Utgående kunder',
+      assignedRatio: 'Licenstilldelning',
+      usedRatio: 'Licensanvändning',
+    },
+    renewing: {
+      customers: 'Förnyande kunder',
+      assignedRatio: 'Licenstilldelning',
+      usedRatio: 'Licensanvändning',
+    },
     lowAssignment: {
       customers: 'Kunder med låg licenstilldelning',
       assignedRatio: 'Licenstilldelning',
       usedRatio: 'Licensanvändning vid tilldelning',
       unassigned: 'Ej tilldelade licenser',
     },
-    overage: { customers: 'Kunder med överskott', licenses: 'Licenser i överskott', average: 'Genomsnittligt överskott' },
+    overage: {
+      customers: 'Kunder med överskott',
+      licenses: 'Licenser i överskott',
+      average: 'Genomsnittligt överskott',
+    },
   },
   formula: {
     recentlyAdded: {
-      customers: 'Antal kunder med en prenumeration (betald eller provperiod), varken avslutad eller väntande på konfiguration, som startade under de senaste 90 dagarna: datum − 89 ≤ startdatum ≤ datum.',
+      customers:
+        'Antal kunder med en prenumeration (betald eller provperiod), varken avslutad eller väntande på konfiguration, som startade under de senaste 90 dagarna: datum − 89 ≤ startdatum ≤ datum.',
       licenses: 'Σ köpta licenser för de prenumerationerna.',
     },
     expiring: {
-      customers: 'Antal kunder med en provperiod, eller betald prenumeration utan automatisk förnyelse, som är aktiv och slutar inom 90 dagar: slutdatum − datum ≤ 90.',
+      customers:
+        'Antal kunder med en provperiod, eller betald prenumeration utan automatisk förnyelse, som är aktiv och slutar inom 90 dagar: slutdatum − datum ≤ 90.',
       assignedRatio: 'Σ tilldelade ÷ Σ köpta för de prenumerationerna.',
       usedRatio: 'Σ använda ÷ Σ köpta för de prenumerationerna.',
     },
     renewing: {
-      customers: 'Antal kunder med en automatiskt förnyad betald prenumeration som är aktiv och förnyas inom 90 dagar: faktiskt slutdatum − datum ≤ 90.',
+      customers:
+        'Antal kunder med en automatiskt förnyad betald prenumeration som är aktiv och förnyas inom 90 dagar: faktiskt slutdatum − datum ≤ 90.',
       assignedRatio: 'Σ tilldelade ÷ Σ köpta för de prenumerationerna.',
       usedRatio: 'Σ använda ÷ Σ köpta för de prenumerationerna.',
     },
     lowAssignment: {
-      customers: 'Antal kunder med en prenumeration som är minst 30 dagar gammal och vars tilldelade ÷ köpta ligger på eller under 25:e percentilen, och under medianen, för alla dina aktiva prenumerationer av produkten.',
+      customers:
+        'Antal kunder med en prenumeration som är minst 30 dagar gammal och vars tilldelade ÷ köpta ligger på eller under 25:e percentilen, och under medianen, för alla dina aktiva prenumerationer av produkten.',
       assignedRatio: 'Σ tilldelade ÷ Σ köpta för de flaggade prenumerationerna.',
       usedRatio: 'Σ använda ÷ Σ köpta för de flaggade prenumerationerna.',
       unassigned: 'Σ tillgängliga (köpta − tilldelade, minst 0) för de flaggade prenumerationerna.',
@@ -191,7 +224,8 @@ i18n.addResourceBundle('en', 'translation', { analytics: en }, true, false);
 i18n.addResourceBundle('sv', 'translation', { analytics: sv }, true, false);
 
 /** "a.b.c" for every string leaf of the dictionary. */
-type Paths<T> = { [K in keyof T & string]: T[K] extends string ? K : `${K}.${Paths<T[K]>}` }[keyof T & string];
+type Paths<T> = { [K in keyof T & string]: T[K] extends string ? K : `${K}.${Paths<T[K]>}` }[keyof T &
+  string];
 export type AnalyticsText = Paths<Dictionary>;
 
 /** `t` for this page's keys, checked against the dictionary above. */

@@ -1,6 +1,12 @@
 // API shapes from the shared contract, as types only (zod stays out of the browser bundle).
 import type { z } from 'zod';
-import type { AnalyticsRowField, AnalyticsSection, analyticsOverview, analyticsRow, trendPoint } from '../../../../contract/analytics';
+import type {
+  AnalyticsRowField,
+  AnalyticsSection,
+  analyticsOverview,
+  analyticsRow,
+  trendPoint,
+} from '../../../../contract/analytics';
 
 export type { AnalyticsRowField, AnalyticsSection };
 export type AnalyticsOverview = z.infer<typeof analyticsOverview>;
