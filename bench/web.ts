@@ -1,16 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/db/database';
 import { seedDemo, demoPassword, demoUsers } from '../server/cli/demo-seed';
 import { buildWebIfStale } from '../server/webapp/plugin';
+import { chromiumPath, launchChromium } from '../test/support/chromium';
 
 // Issue 4's budgets, measured in Chromium against the real server on the 300-customer demo:
 // the JavaScript the customers route loads (gzipped) and the time from navigation until its rows are shown.
 const budgets = { customersJsKb: 300, customersUsableMs: 1500 };
-const chromiumPath = '/usr/bin/chromium';
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,18 +40,7 @@ export async function benchWeb(): Promise<boolean> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     // JavaScript of the customers route: every script the page loads, gzipped as a server would send it.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

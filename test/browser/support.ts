@@ -1,24 +1,13 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoPassword, demoUsers, seedDemo } from '../../server/cli/demo-seed';
 import type { Config } from '../../server/config';
 import { createToken } from '../../server/tokens/service';
 import { buildWebIfStale } from '../../server/webapp/plugin';
+import { chromiumPath, launchChromium } from '../support/chromium';
 import { startTestServer, type TestServer } from '../support/server';
-
-// Browser tests drive Debian's Chromium (apt-get install -y chromium) through playwright-core; nothing is downloaded.
-export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 export const viewports = {
   desktop: { width: 1280, height: 900 },
@@ -105,7 +94,7 @@ export async function startBrowserHarness(
       scopes: ['read', 'ingest'],
       actor: operator,
     });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    browser = await launchChromium();
     mkdirSync(artifactsDir, { recursive: true });
     const opened: { context: BrowserContext; errors: string[] }[] = [];
     const live = browser;
