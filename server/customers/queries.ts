@@ -304,3 +304,31 @@ export async function partnerAdminsOf(db: Kysely<DB>, params: { partnerId: strin
     order by all_customers desc, u.display_name`.execute(db);
   return rows;
 }
+
+export async function insertCustomer(
+  db: Kysely<DB>,
+  customer: {
+    partnerId: string;
+    id: string;
+    externalId: string;
+    name: string;
+    searchName: string;
+    country: string;
+    createdAt: string;
+  },
+) {
+  await db
+    .insertInto('organizations')
+    .values({
+      partner_id: customer.partnerId,
+      id: customer.id,
+      kind: 'customer',
+      external_id: customer.externalId,
+      name: customer.name,
+      search_name: customer.searchName,
+      country: customer.country,
+      created_at: customer.createdAt,
+      tags: [],
+    })
+    .execute();
+}

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { DB } from '../db/schema';
@@ -8,9 +7,9 @@ import { actorOf, customerScope, type PartnerCaller, type UserCaller } from '../
 import { recordAudit } from '../audit/record';
 import { httpError, notFound } from '../http/errors';
 import { todayUtc } from '../dates';
-import { searchWords, searchableName } from '../customers/search';
+import { searchWords } from '../customers/search';
 import { addAssignments, findScopedCustomer } from '../assignments/queries';
-import { insertCustomer } from '../trials/queries';
+import { createCustomer } from '../customers/create';
 import { inviteCustomerAdmin } from '../console/service';
 import * as queries from './queries';
 
@@ -148,22 +147,12 @@ export async function setUpOrder(
       customerId = customer.id;
     } else {
       const fields = body.newCustomer as { name: string; country: string };
-      const customer = { name: fields.name, country: fields.country, createdAt: todayUtc() };
-      customerId = randomUUID();
-      await insertCustomer(trx, {
-        partnerId,
-        id: customerId,
-        externalId: `order-${customerId.slice(0, 8)}`,
-        searchName: searchableName(customer.name),
-        ...customer,
-      });
-      await recordAudit(trx, {
+      customerId = await createCustomer(trx, {
         partnerId,
         actor,
-        action: 'customer.create',
-        objectType: 'customer',
-        objectId: customerId,
-        after: { ...customer, order: order.number },
+        origin: 'order',
+        customer: { name: fields.name, country: fields.country, createdAt: todayUtc() },
+        audit: { order: order.number },
       });
       if (caller.role === 'partner_admin') {
         await addAssignments(trx, {

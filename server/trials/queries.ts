@@ -8,34 +8,6 @@ export type TrialRow = Pick<SubscriptionsTable, 'id' | 'status' | 'start_date' |
   extended_at: string | null;
 };
 
-export async function insertCustomer(
-  db: Kysely<DB>,
-  customer: {
-    partnerId: string;
-    id: string;
-    externalId: string;
-    name: string;
-    searchName: string;
-    country: string;
-    createdAt: string;
-  },
-) {
-  await db
-    .insertInto('organizations')
-    .values({
-      partner_id: customer.partnerId,
-      id: customer.id,
-      kind: 'customer',
-      external_id: customer.externalId,
-      name: customer.name,
-      search_name: customer.searchName,
-      country: customer.country,
-      created_at: customer.createdAt,
-      tags: [],
-    })
-    .execute();
-}
-
 export async function insertTrial(
   db: Kysely<DB>,
   trial: {

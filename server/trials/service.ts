@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Product } from '../../contract/common';
@@ -7,7 +7,7 @@ import { actorOf, customerScope, type UserCaller } from '../auth/caller';
 import { recordAudit } from '../audit/record';
 import { httpError, notFound } from '../http/errors';
 import { addDays, daysBetween, todayUtc } from '../dates';
-import { searchableName } from '../customers/search';
+import { createCustomer } from '../customers/create';
 import { replaceLines } from '../ingest/queries';
 import { addAssignments, findScopedCustomer } from '../assignments/queries';
 import { inviteCustomerAdmin } from '../console/service';
@@ -70,26 +70,11 @@ export async function startTrial(deps: TrialsDeps, input: { caller: Manager; bod
         );
       customerId = customer.id;
     } else {
-      customerId = randomUUID();
-      const customer = {
-        name: body.companyName as string,
-        country: body.country as string,
-        createdAt: today,
-      };
-      await queries.insertCustomer(trx, {
-        partnerId,
-        id: customerId,
-        externalId: `trial-${customerId.slice(0, 8)}`,
-        searchName: searchableName(customer.name),
-        ...customer,
-      });
-      await recordAudit(trx, {
+      customerId = await createCustomer(trx, {
         partnerId,
         actor,
-        action: 'customer.create',
-        objectType: 'customer',
-        objectId: customerId,
-        after: customer,
+        origin: 'trial',
+        customer: { name: body.companyName as string, country: body.country as string, createdAt: today },
       });
     }
 
