@@ -124,6 +124,41 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
     expect(await stored(together.partnerId)).toEqual(expected);
   });
 
+  it('moves the trend as the same rows sent one at a time do, whatever each subscription’s days', async () => {
+    const varied = customerWith({
+      name: 'Dagar AB',
+      subscriptions: [
+        { id: 'Sub-D1' }, // active all through the rows, with a stored row before them
+        { id: 'Sub-D2', endDate: daysFromAsOf(-3) }, // ends among the rows
+        { id: 'Sub-D3', endDate: daysFromAsOf(-20) }, // ended before them
+        { id: 'Sub-D4', startDate: daysFromAsOf(-4), endDate: daysFromAsOf(100) }, // starts among them
+        { id: 'Sub-D5', status: 'cancelled' },
+        { id: 'Sub-D6', autoRenew: true, endDate: daysFromAsOf(-1) }, // rolls over among them
+        { id: 'Sub-D7' }, // has a stored row after the batch's first ones
+      ],
+    }).document;
+    const days = [-8, -7, -6, -5, -4, -3, -2];
+    const earlier = [
+      row('Sub-D1', 'meetings', -30, 10),
+      row('Sub-D7', 'meetings', -5, 30),
+      row('Sub-D7', 'meetings', -12, 25),
+    ];
+    const rows = ['Sub-D1', 'Sub-D2', 'Sub-D3', 'Sub-D4', 'Sub-D5', 'Sub-D6', 'Sub-D7'].flatMap((id, i) =>
+      days.map((day, d) => row(id, 'meetings', day, 10 + i + d * (i + 1) - (d % 3))),
+    );
+    // A product the subscriptions have no line for: counted nowhere in the trend.
+    rows.push(row('Sub-D1', 'calling', -6, 4), row('Sub-D1', 'calling', -5, 7));
+    const oneByOne = await newPartner('Days, one row at a time', varied);
+    const together = await newPartner('Days, in one batch', varied);
+    await upsertUsage(db(), oneByOne.partnerId, earlier);
+    await upsertUsage(db(), together.partnerId, earlier);
+    for (const single of rows) await upsertUsage(db(), oneByOne.partnerId, [single]);
+    await upsertUsage(db(), together.partnerId, rows);
+    const expected = await stored(oneByOne.partnerId);
+    expect(expected.trend).not.toHaveLength(0);
+    expect(await stored(together.partnerId)).toEqual(expected);
+  });
+
   it('folds subscriptions whose ids PostgreSQL quotes in array text', async () => {
     const ids = ['Sub "Q", {1}', 'Sub\\L\\2', 'NULL'];
     const quoted = customerWith({ name: 'Citat AB', subscriptions: ids.map((id) => ({ id })) }).document;

@@ -249,9 +249,9 @@ export type UsageInput = {
 };
 
 /**
- * Usage rows as ph_record_usage takes them (migration 007): the subscription × product pairs, and the rows grouped
- * by pair (pairs[n] indexes subscriptions / products, from 1), each group in date order, each date once. The
- * usage log keeps batches in this form too (migration 008).
+ * Usage rows grouped by subscription × product: the pairs, and the rows grouped by pair (pairs[n] indexes
+ * subscriptions / products, from 1), each group in date order, each date once. The usage log keeps batches in this
+ * form (migration 008); byPair turns it into ph_record_usage's arguments.
  */
 type UsageColumns = Pick<
   UsageBatchesTable,
@@ -268,7 +268,7 @@ const noUsage = (): UsageColumns => ({
   used90d: [],
 });
 
-/** Rows in ph_record_usage's form; of two rows for one day, the later wins. Grouping here spares the database a sort. */
+/** Rows grouped by pair; of two rows for one day, the later wins. Grouping here spares the database a sort. */
 function groupUsage(usage: UsageInput[]): UsageColumns {
   const byPair = new Map<string, UsageInput[]>();
   for (const row of usage) {
@@ -297,7 +297,7 @@ function groupUsage(usage: UsageInput[]): UsageColumns {
 }
 
 /**
- * Batches in ph_record_usage's form merged into one, as if their rows came in one batch in the batches' order: of
+ * Batches grouped by pair merged into one, as if their rows came in one batch in the batches' order: of
  * two rows for one day, the later batch's wins. A pair's rows are one run per batch, already in date order, so
  * they are only sorted when its batches overlap in time.
  */
@@ -369,10 +369,52 @@ export async function upsertUsage(db: Kysely<DB>, partnerId: string, usage: Usag
   await recordUsage(db, partnerId, groupUsage(usage));
 }
 
+/**
+ * ph_record_usage's arguments (migration 010) from rows grouped by pair: each pair's first and last row, the runs of
+ * one pair's rows in one calendar month, and the day sums: each row's difference from its pair's previous row,
+ * summed by product and date. Only arithmetic on the batch; what the trend makes of it is decided in SQL.
+ */
+function byPair(c: UsageColumns) {
+  const first: number[] = [];
+  const last: number[] = [];
+  const runPairs: number[] = [];
+  const runEnds: number[] = [];
+  const days = new Map<string, { product: string; date: string; assigned: number; used: number }>();
+  let month = '';
+  c.pairs.forEach((pair, i) => {
+    const n = i + 1;
+    const date = c.dates[i] as string;
+    const samePair = c.pairs[i - 1] === pair;
+    if (!samePair) first[pair - 1] = n;
+    last[pair - 1] = n;
+    // YYYY-MM: the calendar month of an ISO date.
+    if (!samePair || date.slice(0, 7) !== month) {
+      month = date.slice(0, 7);
+      runPairs.push(pair);
+      runEnds.push(n);
+    } else runEnds[runEnds.length - 1] = n;
+    if (!samePair) return;
+    const product = c.products[pair - 1] as string;
+    const key = `${product}\u0000${date}`;
+    const day = days.get(key) ?? { product, date, assigned: 0, used: 0 };
+    day.assigned += (c.assigned[i] as number) - (c.assigned[i - 1] as number);
+    day.used += (c.used[i] as number) - (c.used[i - 1] as number);
+    days.set(key, day);
+  });
+  const daySums = [...days.values()];
+  return { first, last, runPairs, runEnds, daySums };
+}
+
 async function recordUsage(db: Kysely<DB>, partnerId: string, c: UsageColumns) {
+  const p = byPair(c);
+  const day = <K extends keyof (typeof p.daySums)[number]>(key: K) => arrayText(p.daySums.map((d) => d[key]));
   await sql`select ph_record_usage(${partnerId}, ${arrayText(c.subscriptions)}::text[], ${arrayText(c.products)}::text[],
-                                   ${arrayText(c.pairs)}::int[], ${arrayText(c.dates)}::date[], ${arrayText(c.assigned)}::int[],
-                                   ${arrayText(c.used)}::int[], ${arrayText(c.used90d)}::int[])`.execute(db);
+                                   ${arrayText(p.first)}::int[], ${arrayText(p.last)}::int[], ${arrayText(p.runPairs)}::int[],
+                                   ${arrayText(p.runEnds)}::int[], ${arrayText(c.dates)}::date[], ${arrayText(c.assigned)}::int[],
+                                   ${arrayText(c.used)}::int[], ${arrayText(c.used90d)}::int[], ${day('product')}::text[],
+                                   ${day('date')}::date[], ${day('assigned')}::bigint[], ${day('used')}::bigint[])`.execute(
+    db,
+  );
 }
 
 /**

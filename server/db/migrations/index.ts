@@ -6,6 +6,7 @@ import * as customPlans from './006_custom_plans';
 import * as usageMonths from './007_usage_months';
 import * as usageLog from './008_usage_log';
 import * as usageFold from './009_usage_fold';
+import * as usageByPair from './010_usage_by_pair';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
 export const migrations: { version: string; sql: string }[] = [
@@ -17,4 +18,5 @@ export const migrations: { version: string; sql: string }[] = [
   { version: '007_usage_months', sql: usageMonths.sql },
   { version: '008_usage_log', sql: usageLog.sql },
   { version: '009_usage_fold', sql: usageFold.sql },
+  { version: '010_usage_by_pair', sql: usageByPair.sql },
 ];
