@@ -246,3 +246,41 @@ describe.each(databaseTargets)('migration 007, usage by month (%s database)', (t
     }
   });
 });
+
+describe.each(databaseTargets)('migration 011, the usage log as text (%s database)', (target) => {
+  it('keeps every logged batch, its rows grouped by pair as they were, with its row count', async () => {
+    const { client, drop } = await blankDatabase(target);
+    try {
+      const at = migrations.findIndex((migration) => migration.version === '011_usage_log_text');
+      for (const migration of migrations.slice(0, at)) await client.query(migration.sql);
+      const partner = '00000000-0000-4000-8000-000000000001';
+      await client.query(
+        `insert into usage_batches (partner_id, subscriptions, products, pairs, dates, assigned, used, used90d)
+         values ($1, '{Sub1,"Sub \\"2\\", {x}"}', '{meetings,calling}', '{1,1,2}', '{2026-01-31,2026-02-01,2026-02-01}',
+                 '{5,7,9}', '{4,6,1}', '{5,6,2}')`,
+        [partner],
+      );
+      await client.query(migrations[at]?.sql as string);
+      const { rows } = await client.query<{ rows: number; body: string }>(
+        `select rows, body from usage_batches where partner_id = $1`,
+        [partner],
+      );
+      expect(rows.map((row) => ({ rows: row.rows, body: JSON.parse(row.body) as unknown }))).toEqual([
+        {
+          rows: 3,
+          body: {
+            subscriptions: ['Sub1', 'Sub "2", {x}'],
+            products: ['meetings', 'calling'],
+            pairs: [1, 1, 2],
+            dates: ['2026-01-31', '2026-02-01', '2026-02-01'],
+            assigned: [5, 7, 9],
+            used: [4, 6, 1],
+            used90d: [5, 6, 2],
+          },
+        },
+      ]);
+    } finally {
+      await drop();
+    }
+  });
+});

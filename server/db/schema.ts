@@ -126,17 +126,13 @@ export type LicenseUsageMonthsTable = {
   used90d: number[];
 };
 
-/** Usage batches acknowledged but not folded yet (migration 008), as ph_record_usage's arguments. */
+/** Usage batches acknowledged but not folded yet (migrations 008, 011). */
 export type UsageBatchesTable = {
   partner_id: string;
   id: Generated<string>;
-  subscriptions: string[];
-  products: string[];
-  pairs: number[];
-  dates: string[];
-  assigned: number[];
-  used: number[];
-  used90d: number[];
+  rows: number;
+  /** The batch's rows grouped by pair, as JSON (migration 011; UsageColumns in server/ingest/queries.ts). */
+  body: string;
   received_at: Generated<Date>;
 };
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, UsageBatchesTable } from '../db/schema';
+import type { DB } from '../db/schema';
 
 // Bulk upserts: one statement per table and batch, rows passed as arrays and unnested in SQL. An update only
 // happens when something differs, so importing the same document twice writes nothing the second time.
@@ -251,12 +251,17 @@ export type UsageInput = {
 /**
  * Usage rows grouped by subscription × product: the pairs, and the rows grouped by pair (pairs[n] indexes
  * subscriptions / products, from 1), each group in date order, each date once. The usage log keeps batches in this
- * form (migration 008); byPair turns it into ph_record_usage's arguments.
+ * form, as JSON (migrations 008, 011); byPair turns it into ph_record_usage's arguments.
  */
-type UsageColumns = Pick<
-  UsageBatchesTable,
-  'subscriptions' | 'products' | 'pairs' | 'dates' | 'assigned' | 'used' | 'used90d'
->;
+type UsageColumns = {
+  subscriptions: string[];
+  products: string[];
+  pairs: number[];
+  dates: string[];
+  assigned: number[];
+  used: number[];
+  used90d: number[];
+};
 
 const noUsage = (): UsageColumns => ({
   subscriptions: [],
@@ -426,10 +431,8 @@ export async function appendUsage(db: Kysely<DB>, partnerId: string, usage: Usag
   if (!usage.length) return;
   const c = groupUsage(usage);
   await sql`select ph_note_change(${partnerId})`.execute(db);
-  await sql`insert into usage_batches (partner_id, subscriptions, products, pairs, dates, assigned, used, used90d)
-            values (${partnerId}, ${arrayText(c.subscriptions)}::text[], ${arrayText(c.products)}::text[], ${arrayText(c.pairs)}::int[],
-                    ${arrayText(c.dates)}::date[], ${arrayText(c.assigned)}::int[], ${arrayText(c.used)}::int[],
-                    ${arrayText(c.used90d)}::int[])`.execute(db);
+  await sql`insert into usage_batches (partner_id, rows, body)
+            values (${partnerId}, ${c.dates.length}, ${JSON.stringify(c)})`.execute(db);
 }
 
 export async function usageLogged(db: Kysely<DB>, partnerId: string): Promise<boolean> {
@@ -446,31 +449,17 @@ export async function lockUsageLog(trx: Kysely<DB>, partnerId: string) {
 /** The partner's logged batches in the order they came: their ids and row counts. */
 export async function loggedBatches(db: Kysely<DB>, partnerId: string) {
   const { rows } = await sql<{ id: string; rows: number }>`
-    select id::text, cardinality(dates) as rows from usage_batches where partner_id = ${partnerId} order by id`.execute(
-    db,
-  );
+    select id::text, rows from usage_batches where partner_id = ${partnerId} order by id`.execute(db);
   return rows;
 }
 
 /** Stores the given logged batches as one batch in the order they came (mergeUsage), and deletes them from the log. */
 export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: string[]) {
-  // The arrays come as text, parsed here: a fifth of the time node-postgres takes element by element.
-  const { rows } = await sql<Record<keyof UsageColumns, string>>`
-    select subscriptions::text, products::text, pairs::text, dates::text, assigned::text, used::text, used90d::text
-    from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[]) order by id`.execute(
+  const { rows } = await sql<{ body: string }>`
+    select body from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[]) order by id`.execute(
     db,
   );
-  const numbers = (text: string) => parseArrayText(text).map(Number);
-  const batches = rows.map((batch) => ({
-    subscriptions: parseArrayText(batch.subscriptions),
-    products: parseArrayText(batch.products),
-    pairs: numbers(batch.pairs),
-    dates: parseArrayText(batch.dates),
-    assigned: numbers(batch.assigned),
-    used: numbers(batch.used),
-    used90d: numbers(batch.used90d),
-  }));
-  await recordUsage(db, partnerId, mergeUsage(batches));
+  await recordUsage(db, partnerId, mergeUsage(rows.map((batch) => JSON.parse(batch.body) as UsageColumns)));
   await sql`delete from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[])`.execute(
     db,
   );
@@ -488,30 +477,6 @@ function arrayText(values: readonly (string | number)[]): string {
       ? value
       : `"${value.includes('"') || value.includes('\\') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
   return `{${values.map(element).join(',')}}`;
-}
-
-/**
- * The elements of a one-dimensional array without nulls in PostgreSQL's array text, arrayText's inverse. Only an
- * element holding a comma, a quote, a backslash, a brace or a space is quoted; without any, a split does it.
- */
-function parseArrayText(text: string): string[] {
-  const inner = text.slice(1, -1);
-  if (!inner.includes('"')) return inner === '' ? [] : inner.split(',');
-  const values: string[] = [];
-  let i = 0;
-  while (i < inner.length) {
-    if (inner[i] === '"') {
-      let value = '';
-      for (i++; inner[i] !== '"'; i++) value += inner[i] === '\\' ? inner[++i] : inner[i];
-      values.push(value);
-      i += 2; // the closing quote and the comma
-    } else {
-      const end = inner.indexOf(',', i);
-      values.push(inner.slice(i, end < 0 ? inner.length : end));
-      i = end < 0 ? inner.length : end + 1;
-    }
-  }
-  return values;
 }
 
 export async function insertSignIns(

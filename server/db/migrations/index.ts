@@ -7,6 +7,7 @@ import * as usageMonths from './007_usage_months';
 import * as usageLog from './008_usage_log';
 import * as usageFold from './009_usage_fold';
 import * as usageByPair from './010_usage_by_pair';
+import * as usageLogText from './011_usage_log_text';
 
 // Applied in this order, each once, each in its own transaction. Never edit a released migration: add one.
 export const migrations: { version: string; sql: string }[] = [
@@ -19,4 +20,5 @@ export const migrations: { version: string; sql: string }[] = [
   { version: '008_usage_log', sql: usageLog.sql },
   { version: '009_usage_fold', sql: usageFold.sql },
   { version: '010_usage_by_pair', sql: usageByPair.sql },
+  { version: '011_usage_log_text', sql: usageLogText.sql },
 ];
