@@ -79,24 +79,17 @@ export async function ingestBatch(
     const customerKnown = (id: string) => batchCustomers.has(id) || storedCustomers.has(id);
 
     const batchSubscriptions = new Set(subscriptions.map((s) => s.id));
-    const subscriptionRefs = [...usage, ...invoices, ...orders]
-      .map((r) => r.subscriptionId)
-      .filter((id) => !batchSubscriptions.has(id));
-    const storedSubscriptions = await queries.storedSubscriptionIds(trx, partnerId, [
-      ...new Set(subscriptionRefs),
-    ]);
+    const subscriptionRefs = new Set<string>();
+    for (const { subscriptionId } of [usage, invoices, orders].flat())
+      if (!batchSubscriptions.has(subscriptionId)) subscriptionRefs.add(subscriptionId);
+    // Referred to from this batch, neither in it nor stored: only a new order may bring one.
+    const unknownSubscriptions = await queries.unknownSubscriptionIds(trx, partnerId, subscriptionRefs);
     const createdByOrders = new Set(
       orders
-        .filter(
-          (o) =>
-            o.type === 'new' &&
-            !batchSubscriptions.has(o.subscriptionId) &&
-            !storedSubscriptions.has(o.subscriptionId),
-        )
+        .filter((o) => o.type === 'new' && unknownSubscriptions.has(o.subscriptionId))
         .map((o) => o.subscriptionId),
     );
-    const subscriptionKnown = (id: string) =>
-      batchSubscriptions.has(id) || storedSubscriptions.has(id) || createdByOrders.has(id);
+    const subscriptionKnown = (id: string) => !unknownSubscriptions.has(id) || createdByOrders.has(id);
 
     batch.subscriptions.forEach((s, i) => {
       if (s.customerId && !customerKnown(s.customerId))
