@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../server/db/database';
-import { startEmbeddedServer } from '../server/db/embedded';
+import { sharedBuffersFor, startEmbeddedServer } from '../server/db/embedded';
 import { migrations } from '../server/db/migrations/index';
 import { databaseTargets, freshDatabase, type DatabaseTarget } from './support/databases';
 import { createPostgresDatabase } from './support/postgres';
@@ -49,6 +50,75 @@ describe('the embedded database directory', () => {
     writeFileSync(join(dataDir, 'partner-hub.lock'), '999999999');
     const database = await openDatabase({ dataDir });
     await database.close();
+  });
+});
+
+describe('the embedded database’s connection', () => {
+  it('answers a query of several megabytes, sent in many pieces, in full', async () => {
+    const server = await startEmbeddedServer({});
+    const client = new pg.Client({ connectionString: server.connectionString });
+    await client.connect();
+    try {
+      const text = 'usage,'.repeat(1_000_000);
+      const { rows } = await client.query<{ length: number; md5: string }>(
+        'select length($1::text) as length, md5($1::text) as md5',
+        [text],
+      );
+      expect(rows[0]).toEqual({ length: 6_000_000, md5: createHash('md5').update(text).digest('hex') });
+    } finally {
+      await client.end();
+      await server.stop();
+    }
+  });
+
+  it('rolls back what a client that went away left half done, and serves the client waiting next', async () => {
+    const server = await startEmbeddedServer({});
+    try {
+      const first = new pg.Client({ connectionString: server.connectionString });
+      await first.connect();
+      await first.query('create table kept (value text)');
+      await first.query('begin');
+      await first.query(`insert into kept values ('half done')`);
+      // The next client connects while the first is still there (it waits its turn), then the first one's
+      // connection ends under it (pg reports that as an error on the client).
+      const next = new pg.Client({ connectionString: server.connectionString });
+      const connected = next.connect();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      first.on('error', () => undefined);
+      (first as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      await connected;
+      try {
+        await next.query(`insert into kept values ('committed')`);
+        const { rows } = await next.query<{ value: string }>('select value from kept');
+        expect(rows).toEqual([{ value: 'committed' }]);
+      } finally {
+        await next.end();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('the embedded database’s page cache', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'partner-hub-buffers-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    [0, 128],
+    [100, 128],
+    [200, 224],
+    [1024, 256],
+  ])('is sized for %i MB of tables and indexes at %i MB', (megabytes, expected) => {
+    const pgdata = join(root, `pgdata-${megabytes}`);
+    mkdirSync(join(pgdata, 'base', '5'), { recursive: true });
+    // Sparse: the size is what counts, not the disk it takes.
+    writeFileSync(join(pgdata, 'base', '5', '16384'), '');
+    truncateSync(join(pgdata, 'base', '5', '16384'), megabytes * 2 ** 20);
+    expect(sharedBuffersFor(pgdata)).toBe(expected);
   });
 });
 

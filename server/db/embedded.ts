@@ -9,6 +9,7 @@ import {
   rmSync,
   writeSync,
   readdirSync,
+  statSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -45,7 +46,7 @@ export async function startEmbeddedServer(options: {
   try {
     const pgdata = join(dataDir, 'pgdata');
     if (!existsSync(join(pgdata, 'PG_VERSION'))) await initialiseDataDirectory(dataDir, pgdata);
-    const server = await spawnWorker({ dataDir: pgdata });
+    const server = await spawnWorker({ dataDir: pgdata, sharedBuffersMb: sharedBuffersFor(pgdata) });
     return {
       ...server,
       async stop() {
@@ -71,6 +72,28 @@ async function initialiseDataDirectory(dataDir: string, pgdata: string): Promise
   const server = await spawnWorker({ dataDir: scratch });
   await server.stop();
   renameSync(scratch, pgdata);
+}
+
+/**
+ * PostgreSQL's page cache (shared_buffers, fixed when it starts) for a data directory: PGlite's 128 MB, or up to
+ * 256 MB as the tables and indexes outgrow it. At 10 000 customers (310 MB) a usage fold read and evicted 5 500
+ * and 8 100 pages with 128 MB and about none with 256 MB, 100 ms less in 1.2 s; 512 MB and more made every request
+ * slower, and each megabyte is memory the server holds from its start.
+ */
+export function sharedBuffersFor(pgdata: string): number {
+  const bytes = (directory: string): number =>
+    readdirSync(directory, { withFileTypes: true }).reduce(
+      (sum, entry) =>
+        sum +
+        (entry.isDirectory()
+          ? bytes(join(directory, entry.name))
+          : entry.isFile()
+            ? statSync(join(directory, entry.name)).size
+            : 0),
+      0,
+    );
+  const megabytes = Math.ceil(bytes(join(pgdata, 'base')) / 2 ** 20 / 32) * 32;
+  return Math.min(256, Math.max(128, megabytes));
 }
 
 function acquireLock(dataDir: string): () => void {
@@ -106,7 +129,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function spawnWorker(workerData: { dataDir?: string; templateFile?: string }): Promise<EmbeddedServer> {
+async function spawnWorker(workerData: {
+  dataDir?: string;
+  templateFile?: string;
+  sharedBuffersMb?: number;
+}): Promise<EmbeddedServer> {
   const worker = new Worker(workerUrl, { workerData });
   let pending: { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void } | undefined;
   const next = () =>

@@ -321,7 +321,10 @@ function groupUsage(usage: UsageInput[]): UsageColumns {
 function mergeUsage(batches: UsageColumns[]): UsageColumns {
   if (batches.length === 1) return batches[0] as UsageColumns;
   type Run = { batch: UsageColumns; first: number; last: number };
-  const byPair = new Map<string, { subscription: string; product: string; runs: Run[] }>();
+  type Pair = { subscription: string; product: string; runs: Run[] };
+  // By subscription, then product: no key string to build per pair and batch.
+  const bySubscription = new Map<string, Map<string, Pair>>();
+  const pairs: Pair[] = [];
   for (const batch of batches) {
     for (let first = 0; first < batch.pairs.length;) {
       const pair = batch.pairs[first] as number;
@@ -329,11 +332,16 @@ function mergeUsage(batches: UsageColumns[]): UsageColumns {
       while (batch.pairs[last + 1] === pair) last++;
       const subscription = batch.subscriptions[pair - 1] as string;
       const product = batch.products[pair - 1] as string;
-      const key = `${subscription}\u0000${product}`;
       const run = { batch, first, last };
-      const runs = byPair.get(key)?.runs;
-      if (runs) runs.push(run);
-      else byPair.set(key, { subscription, product, runs: [run] });
+      let byProduct = bySubscription.get(subscription);
+      if (!byProduct) bySubscription.set(subscription, (byProduct = new Map()));
+      const known = byProduct.get(product);
+      if (known) known.runs.push(run);
+      else {
+        const added = { subscription, product, runs: [run] };
+        byProduct.set(product, added);
+        pairs.push(added);
+      }
       first = last + 1;
     }
   }
@@ -346,7 +354,7 @@ function mergeUsage(batches: UsageColumns[]): UsageColumns {
     merged.used90d.push(batch.used90d[n] as number);
   };
   const dateAt = (run: Run, n: number) => run.batch.dates[n] as string;
-  for (const { subscription, product, runs } of byPair.values()) {
+  for (const { subscription, product, runs } of pairs) {
     merged.subscriptions.push(subscription);
     merged.products.push(product);
     // Telemetry's batches follow one another in time: their runs then just go one after the other.
