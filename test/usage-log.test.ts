@@ -222,6 +222,32 @@ describe.each(databaseTargets)('the usage log (%s database)', (target) => {
     await Promise.all([log.close(), patient.close()]);
   });
 
+  it('folds the batches it holds and those only in the log (another process’s) in the order they came', async () => {
+    const oneByOne = await newPartner('Held, one by one');
+    const together = await newPartner('Held, together');
+    for (const batch of batches) await upsertUsage(db(), oneByOne.partnerId, batch);
+    const expected = await stored(oneByOne.partnerId);
+    const log = createUsageLog({
+      db: db(),
+      pauseMs: 60_000,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const [first, second, third] = batches as [UsageInput[], UsageInput[], UsageInput[]];
+    // The second batch is held here; the first and third are read back: the second still wins their shared day.
+    await appendUsage(db(), together.partnerId, first);
+    await log.appending(together.partnerId, async (keep) => {
+      const logged = await appendUsage(db(), together.partnerId, second);
+      if (logged) keep(logged);
+    });
+    await appendUsage(db(), together.partnerId, third);
+    await log.settle(together.partnerId);
+    expect(await logged(together.partnerId)).toBe(0);
+    expect(await stored(together.partnerId)).toEqual(expected);
+    await log.close();
+  });
+
   it("folds the log before an import, so a later import's usage wins over an earlier usage batch", async () => {
     const partner = await newPartner('Order');
     await appendUsage(db(), partner.partnerId, [row('Sub-L1', 'meetings', -3, 5)]);

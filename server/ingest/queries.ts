@@ -258,7 +258,7 @@ export type UsageInput = {
  * subscriptions / products, from 1), each group in date order, each date once. The usage log keeps batches in this
  * form, as JSON (migrations 008, 011); byPair turns it into ph_record_usage's arguments.
  */
-type UsageColumns = {
+export type UsageColumns = {
   subscriptions: string[];
   products: string[];
   pairs: number[];
@@ -446,17 +446,28 @@ async function recordUsage(db: Kysely<DB>, partnerId: string, c: UsageColumns) {
   );
 }
 
+/** A batch in the usage log: its id there, and its rows grouped by pair as they are logged. */
+export type LoggedUsage = { id: string; columns: UsageColumns };
+
 /**
  * Appends usage rows to the partner's usage log as one batch, folded later (server/ingest/usage-log.ts). The
  * facts version moves on now: an answer computed from here on folds the batch first, so none kept under the new
  * version misses it.
  */
-export async function appendUsage(db: Kysely<DB>, partnerId: string, usage: UsageInput[]) {
-  if (!usage.length) return;
-  const c = groupUsage(usage);
+export async function appendUsage(
+  db: Kysely<DB>,
+  partnerId: string,
+  usage: UsageInput[],
+): Promise<LoggedUsage | undefined> {
+  if (!usage.length) return undefined;
+  const columns = groupUsage(usage);
   await sql`select ph_note_change(${partnerId})`.execute(db);
-  await sql`insert into usage_batches (partner_id, rows, body)
-            values (${partnerId}, ${c.dates.length}, ${JSON.stringify(c)})`.execute(db);
+  const { rows } = await sql<{ id: string }>`
+    insert into usage_batches (partner_id, rows, body)
+    values (${partnerId}, ${columns.dates.length}, ${JSON.stringify(columns)}) returning id::text as id`.execute(
+    db,
+  );
+  return { id: (rows[0] as { id: string }).id, columns };
 }
 
 export async function usageLogged(db: Kysely<DB>, partnerId: string): Promise<boolean> {
@@ -477,13 +488,26 @@ export async function loggedBatches(db: Kysely<DB>, partnerId: string) {
   return rows;
 }
 
-/** Stores the given logged batches as one batch in the order they came (mergeUsage), and deletes them from the log. */
-export async function recordLoggedUsage(db: Kysely<DB>, partnerId: string, ids: string[]) {
-  const { rows } = await sql<{ body: string }>`
-    select body from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[]) order by id`.execute(
-    db,
-  );
-  await recordUsage(db, partnerId, mergeUsage(rows.map((batch) => JSON.parse(batch.body) as UsageColumns)));
+/**
+ * Stores the given logged batches as one batch in the order they came (mergeUsage), and deletes them from the log.
+ * A batch in `kept` (this process logged it and still holds its rows) is not read back from the log.
+ */
+export async function recordLoggedUsage(
+  db: Kysely<DB>,
+  partnerId: string,
+  ids: string[],
+  kept: ReadonlyMap<string, UsageColumns> = new Map(),
+) {
+  const read = new Map<string, UsageColumns>();
+  const unread = ids.filter((id) => !kept.has(id));
+  if (unread.length) {
+    const { rows } = await sql<{ id: string; body: string }>`
+      select id::text as id, body from usage_batches
+      where partner_id = ${partnerId} and id = any(${unread}::bigint[])`.execute(db);
+    for (const row of rows) read.set(row.id, JSON.parse(row.body) as UsageColumns);
+  }
+  const batches = ids.map((id) => kept.get(id) ?? (read.get(id) as UsageColumns));
+  await recordUsage(db, partnerId, mergeUsage(batches));
   await sql`delete from usage_batches where partner_id = ${partnerId} and id = any(${ids}::bigint[])`.execute(
     db,
   );

@@ -58,13 +58,14 @@ export async function ingestRoutes(
     async (request) => {
       const caller = requireIngest(request);
       const batch = { ...empty, usage: request.body.usage };
-      return deps.usageLog.appending(caller.partnerId, () =>
+      return deps.usageLog.appending(caller.partnerId, (keep) =>
         ingestBatch(deps, {
           partnerId: caller.partnerId,
           batch,
           actor: actorOf(caller),
           source: 'api:usage',
           appendUsage: true,
+          onUsageLogged: keep,
         }),
       );
     },

@@ -48,6 +48,8 @@ export async function ingestBatch(
     actor: AuditActor;
     source: string;
     appendUsage?: boolean;
+    /** With `appendUsage`: each batch appended to the usage log (with its rows), once appended in the transaction. */
+    onUsageLogged?: (logged: queries.LoggedUsage) => void;
     onProgress?: (done: number, total: number) => void;
   },
 ): Promise<ImportCounts> {
@@ -204,7 +206,11 @@ export async function ingestBatch(
     // Usage is most of a large import: stored in slices so a progress bar can follow, still in this transaction.
     for (let start = 0; start < usage.length; start += usageSlice) {
       const slice = usage.slice(start, start + usageSlice);
-      await (input.appendUsage ? queries.appendUsage : queries.upsertUsage)(trx, partnerId, slice);
+      if (!input.appendUsage) await queries.upsertUsage(trx, partnerId, slice);
+      else {
+        const logged = await queries.appendUsage(trx, partnerId, slice);
+        if (logged) input.onUsageLogged?.(logged);
+      }
       input.onProgress?.(Math.min(start + usageSlice, usage.length), usage.length);
     }
     await queries.insertSignIns(

@@ -18,8 +18,15 @@ import * as queries from './queries';
 export async function foldUsage(
   db: Kysely<DB>,
   partnerId: string,
-  // Batches are merged up to this many rows at a time (held in memory meanwhile); a larger batch is stored alone.
-  { groupRows = 250_000 }: { groupRows?: number } = {},
+  {
+    // Batches are merged up to this many rows at a time (held in memory meanwhile); a larger batch is stored alone.
+    groupRows = 250_000,
+    kept,
+  }: {
+    groupRows?: number;
+    /** Logged batches' rows this process still holds, by batch id: not read back; forgotten once folded. */
+    kept?: Map<string, queries.UsageColumns>;
+  } = {},
 ): Promise<number> {
   if (!(await queries.usageLogged(db, partnerId))) return 0;
   const fold = async (trx: Kysely<DB>) => {
@@ -29,7 +36,8 @@ export async function foldUsage(
     let group: string[] = [];
     let rows = 0;
     const store = async () => {
-      await queries.recordLoggedUsage(trx, partnerId, group);
+      await queries.recordLoggedUsage(trx, partnerId, group, kept);
+      for (const id of group) kept?.delete(id);
       [group, rows] = [[], 0];
     };
     for (const batch of batches) {
@@ -44,8 +52,14 @@ export async function foldUsage(
 }
 
 export type UsageLog = {
-  /** Runs `append` (one usage ingest): no fold starts meanwhile, and the pause is counted from its end. */
-  appending: <T>(partnerId: string, append: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs `append` (one usage ingest): no fold starts meanwhile, and the pause is counted from its end. The batches
+   * `append` passes to `keep` are held once it has succeeded (committed), so their fold need not read them back.
+   */
+  appending: <T>(
+    partnerId: string,
+    append: (keep: (logged: queries.LoggedUsage) => void) => Promise<T>,
+  ) => Promise<T>;
   /** Folds whatever the partner's log holds; what runs after it sees every acknowledged row. */
   settle: (partnerId: string) => Promise<void>;
   /** Stops waiting for pauses and waits for the folds under way. */
@@ -69,6 +83,10 @@ export function createUsageLog({
 }): UsageLog {
   const ingests = new Map<string, Ingest>();
   const folding = new Set<Promise<unknown>>();
+  // Logged batches' rows, by batch id (ids are the database's, so unique to this log). A batch folded elsewhere (by
+  // an import's fold, or a read's the moment its append committed) stays until the oldest are dropped.
+  const kept = new Map<string, queries.UsageColumns>();
+  const maxKept = maxBatches;
 
   /** The log is about to be folded: nothing waits for a pause any more, and the batch count starts again. */
   const reset = (partnerId: string) => {
@@ -80,7 +98,7 @@ export function createUsageLog({
   };
   const foldLater = (partnerId: string) => {
     reset(partnerId);
-    const running = foldUsage(db, partnerId).catch((error: unknown) => onError(error, partnerId));
+    const running = foldUsage(db, partnerId, { kept }).catch((error: unknown) => onError(error, partnerId));
     folding.add(running);
     void running.finally(() => folding.delete(running));
   };
@@ -92,7 +110,10 @@ export function createUsageLog({
       clearTimeout(ingest.timer);
       ingest.running += 1;
       try {
-        const appended = await append();
+        const logged: queries.LoggedUsage[] = [];
+        const appended = await append((entry) => logged.push(entry));
+        for (const { id, columns } of logged) kept.set(id, columns);
+        for (const id of kept.keys()) if (kept.size > maxKept) kept.delete(id);
         ingest.batches += 1;
         return appended;
       } finally {
@@ -104,7 +125,7 @@ export function createUsageLog({
     async settle(partnerId) {
       reset(partnerId);
       // Folding takes the partner's lock: this waits for a fold under way, then folds what came since.
-      await foldUsage(db, partnerId);
+      await foldUsage(db, partnerId, { kept });
     },
     async close() {
       for (const ingest of ingests.values()) clearTimeout(ingest.timer);
