@@ -137,15 +137,26 @@ export async function buildCustomerDay(
       const [state] = rows;
       if (!state?.locked) return false;
       const ref = (table: string) => (column: string) => sql.ref(`${table}.${column}`);
+      // Rows that differ are updated by one join and new rows inserted: an upsert would take each row's lock and
+      // write-ahead record even when nothing changed (10 000 customers: ≈ 70 ms of a ≈ 300 ms build, embedded).
       await sql`
+        with computed as materialized (
+          select coalesce(c.id::text, c.order_subscription_id) as row_key, ${sql.join(columns.map(ref('c')))}
+          from (${computedCustomerDay({ scope, asOf, thresholds, kpis: true })}) c
+        ),
+        updated as (
+          update customer_day d
+          set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${ref('c')(column)}`))}
+          from computed c
+          where d.partner_id = ${partnerId} and d.row_key = c.row_key
+            and (${sql.join(columns.map(ref('d')))}) is distinct from (${sql.join(columns.map(ref('c')))})
+        )
         insert into customer_day as d (partner_id, row_key, ${sql.join(columns.map((column) => sql.ref(column)))})
-        select ${partnerId}, coalesce(c.id::text, c.order_subscription_id), ${sql.join(columns.map(ref('c')))}
-        from (${computedCustomerDay({ scope, asOf, thresholds, kpis: true })}) c
-        on conflict (partner_id, row_key) do update
-          set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${ref('excluded')(column)}`))}
-          where (${sql.join(columns.map(ref('d')))}) is distinct from (${sql.join(columns.map(ref('excluded')))})`.execute(
-        trx,
-      );
+        select ${partnerId}, c.row_key, ${sql.join(columns.map(ref('c')))}
+        from computed c
+        where not exists (select 1 from customer_day d where d.partner_id = ${partnerId} and d.row_key = c.row_key)
+        -- A row another build inserted after this one's snapshot: a serialization failure, the race lost (below).
+        on conflict (partner_id, row_key) do nothing`.execute(trx);
       await sql`
         delete from customer_day d
         where d.partner_id = ${partnerId}
