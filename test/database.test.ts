@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -91,6 +92,37 @@ describe('the embedded database’s connection', () => {
         await next.query(`insert into kept values ('committed')`);
         const { rows } = await next.query<{ value: string }>('select value from kept');
         expect(rows).toEqual([{ value: 'committed' }]);
+      } finally {
+        await next.end();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+  it('closes a connection whose message has a length no message has, and serves the next', async () => {
+    const server = await startEmbeddedServer({});
+    try {
+      const { hostname, port } = new URL(server.connectionString);
+      const socket = connect(Number(port), hostname);
+      const received: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      // A proper startup, answered up to ReadyForQuery ('Z')...
+      const parameters = Buffer.from('user\0postgres\0database\0postgres\0\0');
+      const startup = Buffer.alloc(8);
+      startup.writeInt32BE(8 + parameters.length, 0);
+      startup.writeInt32BE(196608, 4);
+      socket.write(Buffer.concat([startup, parameters]));
+      while (!Buffer.concat(received).includes('Z')) await new Promise((resolve) => setTimeout(resolve, 10));
+      // ...then a query whose length field says -1: shorter than the length field itself.
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write(Buffer.from([0x51, 0xff, 0xff, 0xff, 0xff]));
+      await closed;
+
+      const next = new pg.Client({ connectionString: server.connectionString });
+      await next.connect();
+      try {
+        expect((await next.query<{ one: number }>('select 1 as one')).rows).toEqual([{ one: 1 }]);
       } finally {
         await next.end();
       }

@@ -44,12 +44,13 @@ function messageReader() {
       chunks.push(chunk);
       buffered += chunk.length;
     },
-    /** The next complete message, or undefined until more has come. */
+    /** The next complete message, or undefined until more has come; throws on a length no message has. */
     next() {
       // Before the startup message a message has no type byte: its length, then a code.
       if (!started) {
         if (buffered < 8) return undefined;
         const length = head(8).readInt32BE(0);
+        if (length < 8) throw new Error(`invalid message length ${length}`);
         if (buffered < length) return undefined;
         const code = head(8).readInt32BE(4);
         if (code === protocolVersion3) started = true;
@@ -57,6 +58,7 @@ function messageReader() {
       }
       if (buffered < 5) return undefined;
       const length = 1 + head(5).readInt32BE(1);
+      if (length < 5) throw new Error(`invalid message length ${length}`);
       if (buffered < length) return undefined;
       return { message: take(length) };
     },
