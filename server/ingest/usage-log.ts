@@ -83,10 +83,10 @@ export function createUsageLog({
 }): UsageLog {
   const ingests = new Map<string, Ingest>();
   const folding = new Set<Promise<unknown>>();
-  // Logged batches' rows, by batch id (ids are the database's, so unique to this log). A batch folded elsewhere (by
-  // an import's fold, or a read's the moment its append committed) stays until the oldest are dropped.
+  // Logged batches' rows, by batch id (ids are the database's, so unique to this log), as many as a log may hold
+  // before it is folded. A batch folded elsewhere (by an import's fold, or a read's the moment its append committed)
+  // stays until the oldest are dropped.
   const kept = new Map<string, queries.UsageColumns>();
-  const maxKept = maxBatches;
 
   /** The log is about to be folded: nothing waits for a pause any more, and the batch count starts again. */
   const reset = (partnerId: string) => {
@@ -113,7 +113,7 @@ export function createUsageLog({
         const logged: queries.LoggedUsage[] = [];
         const appended = await append((entry) => logged.push(entry));
         for (const { id, columns } of logged) kept.set(id, columns);
-        for (const id of kept.keys()) if (kept.size > maxKept) kept.delete(id);
+        for (const id of kept.keys()) if (kept.size > maxBatches) kept.delete(id);
         ingest.batches += 1;
         return appended;
       } finally {

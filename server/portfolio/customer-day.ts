@@ -137,8 +137,8 @@ export async function buildCustomerDay(
       const [state] = rows;
       if (!state?.locked) return false;
       const ref = (table: string) => (column: string) => sql.ref(`${table}.${column}`);
-      // Rows that differ are updated by one join and new rows inserted: an upsert would take each row's lock and
-      // write-ahead record even when nothing changed (10 000 customers: ≈ 70 ms of a ≈ 300 ms build, embedded).
+      // Rows that differ are updated by one join and new rows inserted: an upsert takes each row's lock and writes
+      // its write-ahead record even when nothing changed (10 000 customers, embedded: a build 250 → 228 ms).
       await sql`
         with computed as materialized (
           select coalesce(c.id::text, c.order_subscription_id) as row_key, ${sql.join(columns.map(ref('c')))}
